@@ -1,0 +1,33 @@
+// The `deeptrace` command line: one file per subcommand in ./commands, wired together here.
+import { Command, CommanderError } from 'commander';
+import { UsageError, EXIT_USAGE, EXIT_FAILURE, EXIT_OK } from './errors.ts';
+import { commands } from './commands/index.ts';
+
+export function buildProgram(): Command {
+  const program = new Command('deeptrace')
+    .description('On-robot online learning with deep e-prop: reference maths, fixed-point core, plants and host tools.')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  for (const register of commands) register(program);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  program.configureOutput({ outputError: (str, write) => write(`deeptrace: ${str.replace(/^error: /, 'error: ')}`) });
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return EXIT_OK;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.help' || err.code === 'commander.version') return EXIT_OK;
+      return EXIT_USAGE;
+    }
+    if (err instanceof UsageError) {
+      process.stderr.write(`deeptrace: error: ${err.message}\n`);
+      return EXIT_USAGE;
+    }
+    process.stderr.write(`deeptrace: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    return EXIT_FAILURE;
+  }
+}
