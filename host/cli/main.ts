@@ -6,15 +6,14 @@ import { commands } from './commands/index.ts';
 export function buildProgram(): Command {
   const program = new Command('deeptrace')
     .description('On-robot online learning with deep e-prop: reference maths, fixed-point core, plants and host tools.')
-    .showHelpAfterError('(run with --help for usage)')
-    .exitOverride();
+    .exitOverride()
+    .configureOutput({ outputError: (str, write) => write(`deeptrace: ${str.trim()} (see --help)\n`) });
   for (const register of commands) register(program);
   return program;
 }
 
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
-  program.configureOutput({ outputError: (str, write) => write(`deeptrace: ${str.replace(/^error: /, 'error: ')}`) });
   try {
     await program.parseAsync(argv, { from: 'user' });
     return EXIT_OK;

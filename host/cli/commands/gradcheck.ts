@@ -1,0 +1,65 @@
+// `deeptrace gradcheck`: engines against bptt, per layer, over seeds.
+import { writeFileSync, renameSync } from 'node:fs';
+import type { Command } from 'commander';
+import { DEFAULT_GRADCHECK, formatTable, gradcheck, type GradcheckOptions } from '../../gradcheck/compare.ts';
+import { FEEDBACKS, LEAK_FLAVOURS, NEURON_KINDS, RESET_GRADS } from '../../reference/config.ts';
+import { ENGINE_NAMES } from '../../reference/engines/index.ts';
+import { integer, list, oneOf, real } from '../options.ts';
+import { progressBar } from '../progress.ts';
+
+interface Flags {
+  neuron: GradcheckOptions['neuron'];
+  layers: number[];
+  units: number;
+  steps: number;
+  seeds: number;
+  recurrent: 'on' | 'off';
+  leak: GradcheckOptions['leak'];
+  kappa: number;
+  feedback: GradcheckOptions['feedback'];
+  reset: GradcheckOptions['reset'];
+  engines: GradcheckOptions['engines'];
+  json?: boolean;
+  dump?: string;
+}
+
+export function gradcheckCommand(program: Command): void {
+  const d = DEFAULT_GRADCHECK;
+  program
+    .command('gradcheck')
+    .description('compare the gradient engines with exact bptt on the float64 reference: per-layer cosine, norm ratio, sign agreement')
+    .option('--neuron <kind>', `neuron model: ${NEURON_KINDS.join('|')}`, oneOf('--neuron', NEURON_KINDS), d.neuron)
+    .option('--layers <list>', 'network depths to test, e.g. 1,2,3,4 (each 1..8)', list('--layers', integer('--layers', 1, 8)), d.layers)
+    .option('--units <n>', 'units per layer (1..64)', integer('--units', 1, 64), d.units)
+    .option('--steps <n>', 'sequence length T (1..10000)', integer('--steps', 1, 10000), d.steps)
+    .option('--seeds <n>', 'number of seeds to average over (1..1000)', integer('--seeds', 1, 1000), d.seeds)
+    .option('--recurrent <on|off>', 'lateral recurrence inside each layer: on|off', oneOf('--recurrent', ['on', 'off'] as const), d.recurrent ? 'on' : 'off')
+    .option('--leak <flavour>', `e-prop leak: ${LEAK_FLAVOURS.join('|')}`, oneOf('--leak', LEAK_FLAVOURS), d.leak)
+    .option('--kappa <k>', 'readout leak, in [0, 1)', real('--kappa', 0, 1), d.kappa)
+    .option('--feedback <kind>', `learning-signal feedback: ${FEEDBACKS.join('|')}`, oneOf('--feedback', FEEDBACKS), d.feedback)
+    .option('--reset <path>', `gradient through the spike reset: ${RESET_GRADS.join('|')}`, oneOf('--reset', RESET_GRADS), d.reset)
+    .option('--engines <list>', `engines to compare with bptt: ${ENGINE_NAMES.join(',')}`, list('--engines', oneOf('--engines', ENGINE_NAMES)), d.engines)
+    .option('--json', 'print one JSON object {"results":[...]} instead of a table')
+    .option('--dump <file>', 'also write one sampled case (config, weights, inputs, targets, every gradient) as JSON')
+    .action((f: Flags) => {
+      const o: GradcheckOptions = { ...f, recurrent: f.recurrent === 'on' };
+      const bar = progressBar('gradcheck', o.layers.length * o.seeds);
+      const out = gradcheck(o, (done) => bar.update(done), f.dump !== undefined);
+      bar.stop();
+      if (f.dump && out.sample) {
+        const tmp = `${f.dump}.tmp-${process.pid}`;
+        writeFileSync(tmp, JSON.stringify(out.sample));
+        renameSync(tmp, f.dump);
+      }
+      if (f.json) {
+        process.stdout.write(JSON.stringify({ results: out.results }) + '\n');
+        return;
+      }
+      const rec = o.recurrent ? 'on' : 'off';
+      process.stdout.write(
+        `gradcheck: ${o.neuron}, ${o.units} units/layer, T=${o.steps}, ${o.seeds} seeds, recurrence ${rec}, leak ${o.leak}, kappa ${o.kappa}, ` +
+          `feedback ${o.feedback}, reset ${o.reset}\nper-layer values, lowest layer first, against bptt\n\n${formatTable(out.results)}\n`,
+      );
+      if (f.dump) process.stdout.write(`\nwrote ${f.dump}\n`);
+    });
+}

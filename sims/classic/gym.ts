@@ -1,0 +1,11 @@
+// What the Gymnasium-conformant plants add to Plant: Gym's own observation and termination rule.
+import type { Plant } from '../plant.ts';
+
+export interface GymPlant extends Plant {
+  /** Gymnasium's observation of the true state (float32 values, as Gym returns them). */
+  gymObservation(): Float64Array;
+  /** Gymnasium's `terminated` for the current state (truncation by step count is the caller's job). */
+  terminated(): boolean;
+}
+
+export const f32 = Math.fround;

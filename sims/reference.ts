@@ -1,0 +1,57 @@
+// Smooth periodic reference trajectories: per channel, offset + sum_j A_j sin(2 pi f_j t + phi_j), with
+// analytic first and second time derivatives. With commensurate frequencies (all multiples of f0) the
+// reference is periodic with period 1/f0.
+
+export interface SineComponent {
+  amplitude: number;
+  /** Hz */
+  frequency: number;
+  /** rad, default 0 */
+  phase?: number;
+}
+
+export interface ReferenceChannel {
+  offset?: number;
+  components: readonly SineComponent[];
+}
+
+export interface ReferenceSample {
+  pos: Float64Array;
+  vel: Float64Array;
+  acc: Float64Array;
+}
+
+export class SumOfSines {
+  readonly size: number;
+
+  constructor(private readonly channels: readonly ReferenceChannel[]) {
+    if (channels.length === 0) throw new Error('SumOfSines needs at least one channel');
+    for (const ch of channels) {
+      for (const c of ch.components) {
+        if (![c.amplitude, c.frequency, c.phase ?? 0].every(Number.isFinite)) throw new Error('SumOfSines: amplitude, frequency and phase must be finite');
+      }
+    }
+    this.size = channels.length;
+  }
+
+  /** Position, velocity and acceleration at time t (s). */
+  at(t: number): ReferenceSample {
+    const n = this.size;
+    const out = { pos: new Float64Array(n), vel: new Float64Array(n), acc: new Float64Array(n) };
+    this.channels.forEach((ch, i) => {
+      let p = ch.offset ?? 0, v = 0, a = 0;
+      for (const c of ch.components) {
+        const w = 2 * Math.PI * c.frequency;
+        const arg = w * t + (c.phase ?? 0);
+        const s = Math.sin(arg), co = Math.cos(arg);
+        p += c.amplitude * s;
+        v += c.amplitude * w * co;
+        a -= c.amplitude * w * w * s;
+      }
+      out.pos[i] = p;
+      out.vel[i] = v;
+      out.acc[i] = a;
+    });
+    return out;
+  }
+}

@@ -1,0 +1,65 @@
+// `deeptrace gradcheck` as a user runs it.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { runCli } from '../helpers.ts';
+import { bpttGradient } from '../../host/reference/engines/index.ts';
+import { cosine } from '../../host/reference/gradient.ts';
+import { Network } from '../../host/reference/network.ts';
+
+test('--json prints the documented object', () => {
+  const r = runCli(['gradcheck', '--neuron', 'alif', '--layers', '1,2', '--units', '5', '--steps', '30', '--seeds', '2', '--json']);
+  assert.is(r.code, 0, r.stderr);
+  const out = JSON.parse(r.stdout);
+  assert.ok(Array.isArray(out.results));
+  assert.is(out.results.length, 2 * 4);
+  for (const row of out.results) {
+    for (const k of ['neuron', 'layers', 'recurrent', 'leak', 'kappa', 'engine', 'cosine', 'cosineStd', 'normRatio', 'signAgreement']) assert.ok(k in row, k);
+    assert.is(row.cosine.length, row.layers);
+    assert.is(row.neuron, 'alif');
+  }
+  const rtrl = out.results.filter((r: { engine: string }) => r.engine === 'rtrl');
+  for (const row of rtrl) for (const c of row.cosine) assert.ok(c > 0.9999);
+});
+
+test('--dump writes a case an independent implementation can recompute', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'deeptrace-'));
+  const file = path.join(dir, 'case.json');
+  const r = runCli(['gradcheck', '--neuron', 'rate', '--layers', '2', '--units', '4', '--steps', '20', '--seeds', '1', '--dump', file]);
+  assert.is(r.code, 0, r.stderr);
+  const c = JSON.parse(readFileSync(file, 'utf8'));
+  for (const k of ['config', 'engineOptions', 'params', 'inputs', 'targets', 'gradients']) assert.ok(k in c, k);
+  assert.equal(Object.keys(c.gradients).sort(), ['bptt', 'deep-fact', 'deep-full', 'eprop', 'rtrl']);
+  assert.is(c.inputs.length, 20);
+  // Recompute bptt from the dumped weights alone.
+  const net = new Network(c.config, {
+    theta: c.params.theta.map((t: number[]) => Float64Array.from(t)),
+    V: Float64Array.from(c.params.V),
+    c: Float64Array.from(c.params.c),
+    B: Float64Array.from(c.params.B),
+  });
+  const g = bpttGradient(net, c.inputs, c.targets);
+  g.theta.forEach((t, l) => assert.ok(cosine(t, c.gradients.bptt.theta[l]) > 0.999999));
+});
+
+for (const [args, option] of [
+  [['--neuron', 'izhikevich'], '--neuron'],
+  [['--layers', '0'], '--layers'],
+  [['--units', '-3'], '--units'],
+  [['--kappa', '1'], '--kappa'],
+  [['--kappa', '-0.1'], '--kappa'],
+  [['--engines', 'bptt,magic'], '--engines'],
+] as const) {
+  test(`bad option ${args.join(' ')}: one line naming ${option}, exit 2`, () => {
+    const r = runCli(['gradcheck', ...args]);
+    assert.is(r.code, 2);
+    const lines = r.stderr.trim().split('\n');
+    assert.is(lines.length, 1, r.stderr);
+    assert.ok(lines[0].includes(option), lines[0]);
+    assert.is(r.stdout, '');
+  });
+}
+
+test.run();
