@@ -32,7 +32,7 @@ export abstract class BasePlant<P extends object> implements Plant {
   params: P;
   protected readonly sensor: Sensor;
   /** actuator gain per input (1 = healthy); applied by advance() as gain x command */
-  protected gain = new Float64Array(0);
+  protected gain: Float64Array = new Float64Array(0);
 
   protected constructor(readonly nominal: P, stateSize: number, options: PlantOptions<P>) {
     this.params = { ...nominal };

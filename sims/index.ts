@@ -11,7 +11,6 @@ import { Arm2 } from './robot/arm2.ts';
 export type { Plant, PlantOptions, Disturbance, SensorOptions } from './plant.ts';
 export type { GymPlant } from './classic/gym.ts';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Factory<P extends Plant> = (options?: PlantOptions<any>) => P;
 
 const gymFactories = {

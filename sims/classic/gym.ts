@@ -1,4 +1,5 @@
 // What the Gymnasium-conformant plants add to Plant: Gym's own observation and termination rule.
+// (observe() of these plants reads the state vector itself, with the shared sensor noise and delay.)
 import type { Plant } from '../plant.ts';
 
 export interface GymPlant extends Plant {

@@ -8,7 +8,8 @@
 // Gymnasium computes that in float64 (NumPy 1.x scalar promotion) and then stores the state as float32,
 // so every step ends with a float32 rounding (Math.fround) of both elements. The reset state is float64.
 // Reset: position uniform in [-0.6, -0.4], velocity 0 (our PRNG). Terminated: position >= 0.45 and
-// velocity >= 0. Disturbances: actuatorGain scales the clipped force; no mass, no friction in this model.
+// velocity >= 0, judged on the stored (float32) state.
+// Disturbances: actuatorGain scales the clipped force; no mass, no friction in this model.
 import { BasePlant, mergeParams } from '../base.ts';
 import type { Rng } from '../random.ts';
 import type { PlantOptions } from '../plant.ts';
