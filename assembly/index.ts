@@ -1,1 +1,130 @@
-export function version(): i32 { return 1; }
+// The core's ABI: i32 parameters and results only, no imports, buffers at exported offsets.
+// Documented in docs/core-abi.md. Every call returns a status (status.ts: 0 = OK, < 0 an error)
+// or a non-negative value; a refused call leaves the state as it was.
+import { CONFIG_BLOCK, N_FIELDS, MAX_LAYERS } from './config';
+import { init as coreInit, resetState, step as coreStep, learn as coreLearn, initialised, INPUT, OUTPUT, ERROR } from './core';
+import { layPtr, LF_W, LF_GRAD, LF_MEM, LF_O, LF_PSI, STATE_START, STATE_END, ARENA, G_V, G_C, G_B, G_GV, G_GC, G_Y, G_STEPS, ACCUMULATE, staticEnd } from './layout';
+import { LAYERS } from './params';
+import { initWeights, applyAccumulated, clearAccumulated } from './weights';
+import { saveSnapshot, loadSnapshot, stagingCapacity, configHash } from './snapshot';
+import { selfTest } from './selftest';
+import { OK, E_NOT_INITIALISED, E_ARG } from './status';
+
+/** Core version: major * 65536 + minor. Snapshots carry it. */
+const CORE_VERSION: i32 = 0x00010000;
+
+export function version(): i32 { return CORE_VERSION; }
+export function config_ptr(): i32 { return <i32>CONFIG_BLOCK; }
+export function config_fields(): i32 { return N_FIELDS; }
+export function input_ptr(): i32 { return <i32>INPUT; }
+export function output_ptr(): i32 { return <i32>OUTPUT; }
+export function error_ptr(): i32 { return <i32>ERROR; }
+
+/** Validates the config block and lays out a fresh net (weights zero). */
+export function init(): i32 { return coreInit(); }
+
+/** Seeded random weights; amplitudes in Q12 (see weights.ts). */
+export function init_weights(ampIn: i32, ampRec: i32, ampOut: i32): i32 {
+  if (!initialised) return E_NOT_INITIALISED;
+  if (ampIn < 0 || ampIn > 32767 || ampRec < 0 || ampRec > 32767 || ampOut < 0 || ampOut > 32767) return E_ARG;
+  initWeights(ampIn, ampRec, ampOut);
+  return OK;
+}
+
+export function reset_state(): i32 { return resetState(); }
+/** One time step: reads input_ptr (n_in Q12), writes output_ptr (n_out Q12). */
+export function step(): i32 { return coreStep(); }
+/** One learning step: reads error_ptr (n_out Q12, dE/dy). */
+export function learn(): i32 { return coreLearn(); }
+
+/** Applies the accumulated gradient now (INTERVAL != 1). */
+export function apply_gradient(): i32 {
+  if (!initialised) return E_NOT_INITIALISED;
+  applyAccumulated();
+  return OK;
+}
+export function clear_gradient(): i32 {
+  if (!initialised) return E_NOT_INITIALISED;
+  clearAccumulated();
+  return OK;
+}
+
+/**
+ * Address of a layer's array: what = 0 weights (i16 Q12, n x P), 1 gradient accumulator (i32 Q12,
+ * n x P; 0 when INTERVAL = 1), 2 membrane (i32 Q12, n), 3 output (i32 Q12, n), 4 psi (i32 Q12, n).
+ */
+export function layer_ptr(l: i32, what: i32): i32 {
+  if (!initialised) return E_NOT_INITIALISED;
+  if (l < 0 || l >= LAYERS || l >= MAX_LAYERS) return E_ARG;
+  if (what == 0) return <i32>layPtr(l, LF_W);
+  if (what == 1) return <i32>layPtr(l, LF_GRAD);
+  if (what == 2) return <i32>layPtr(l, LF_MEM);
+  if (what == 3) return <i32>layPtr(l, LF_O);
+  if (what == 4) return <i32>layPtr(l, LF_PSI);
+  return E_ARG;
+}
+
+/**
+ * Address of a readout array: what = 0 V (i16 Q12, n_out x n_L), 1 c (i16 Q12, n_out), 2 B (i16 Q12,
+ * n_L x n_out), 3 dV accumulator (i32 Q12), 4 dc accumulator (i32 Q12), 5 y (i32 Q12, n_out).
+ */
+export function readout_ptr(what: i32): i32 {
+  if (!initialised) return E_NOT_INITIALISED;
+  if (what == 0) return <i32>G_V;
+  if (what == 1) return <i32>G_C;
+  if (what == 2) return <i32>G_B;
+  if (what == 3) return ACCUMULATE ? <i32>G_GV : 0;
+  if (what == 4) return ACCUMULATE ? <i32>G_GC : 0;
+  if (what == 5) return <i32>G_Y;
+  return E_ARG;
+}
+
+/** Steps taken since init or reset_state. */
+export function steps(): i32 {
+  if (!initialised) return E_NOT_INITIALISED;
+  return load<i32>(G_STEPS);
+}
+
+/** Bytes of linear memory the configured net uses: static data plus the arena's header and state. */
+export function memory_used(): i32 {
+  if (!initialised) return E_NOT_INITIALISED;
+  return <i32>STATE_END;
+}
+/** Bytes of static data (code constants, buffers) before the arena. */
+export function static_bytes(): i32 { return <i32>staticEnd(); }
+/** Bytes of the state alone (what a snapshot carries after its 32-byte header). */
+export function state_bytes(): i32 {
+  if (!initialised) return E_NOT_INITIALISED;
+  return <i32>(STATE_END - STATE_START);
+}
+export function config_hash(): i32 {
+  if (!initialised) return E_NOT_INITIALISED;
+  return <i32>configHash();
+}
+
+/** Writes the snapshot header; the snapshot is [snapshot_ptr(), snapshot_ptr() + result). */
+export function snapshot_save(): i32 {
+  if (!initialised) return E_NOT_INITIALISED;
+  return saveSnapshot(<u32>CORE_VERSION);
+}
+export function snapshot_ptr(): i32 {
+  if (!initialised) return E_NOT_INITIALISED;
+  return <i32>ARENA;
+}
+/** Where to write a snapshot before snapshot_load, and how many bytes fit there. */
+export function staging_ptr(): i32 {
+  if (!initialised) return E_NOT_INITIALISED;
+  return <i32>STATE_END;
+}
+export function staging_capacity(): i32 {
+  if (!initialised) return E_NOT_INITIALISED;
+  return stagingCapacity();
+}
+/** Validates len bytes at staging_ptr() and restores them; refuses without changing anything. */
+export function snapshot_load(len: i32): i32 {
+  if (!initialised) return E_NOT_INITIALISED;
+  return loadSnapshot(len, <u32>CORE_VERSION);
+}
+
+/** Runs the fixed self-test scenario and returns its checksum. Leaves the core uninitialised. */
+export function self_test(): i32 { return selfTest(); }

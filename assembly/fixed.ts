@@ -1,0 +1,58 @@
+// Fixed-point arithmetic of the core. Integer only; every helper states its range, rounding and
+// saturation. The formats used across the core:
+//
+//   Q12  (i32, 1.0 = 4096)   inputs x, outputs o, membrane v, threshold, psi, presynaptic p,
+//                            traces (eps, eligibility, filter stages, cross-depth E, readout N),
+//                            learning signals, errors, readout y, gradient accumulators.
+//   Q12  (i16, 1.0 = 4096)   weights W, R, b, V, c, B: range [-8, 8), step 2.4e-4.
+//   Q15  (i32, 1.0 = 32768)  decay factors a, rho, kappa and 1 - a (in [0, 1)).
+//   Q24  (i32, 1.0 = 2^24)   learning rate.
+//
+// Products are formed in i64 (exact), then shifted right with round-half-up and saturated to i32.
+
+export const ONE_Q12: i32 = 4096;
+export const ONE_Q15: i32 = 32768;
+export const I32_MAX: i64 = 2147483647;
+export const I32_MIN: i64 = -2147483648;
+
+/** Saturate an i64 to i32. */
+// @ts-ignore: decorator
+@inline export function sat32(x: i64): i32 {
+  return x > I32_MAX ? <i32>I32_MAX : x < I32_MIN ? <i32>I32_MIN : <i32>x;
+}
+
+/** Saturate to the i16 weight range [-32768, 32767]. */
+// @ts-ignore: decorator
+@inline export function sat16(x: i32): i32 {
+  return x > 32767 ? 32767 : x < -32768 ? -32768 : x;
+}
+
+/** a * b for a in Q12 and b in Q12 -> Q12; round half up; saturates to i32. */
+// @ts-ignore: decorator
+@inline export function mulQ12(a: i32, b: i32): i32 {
+  return sat32((<i64>a * <i64>b + 2048) >> 12);
+}
+
+/** x * f for x in any Q format and a factor f in Q15 -> same format as x; round half up; saturates. */
+// @ts-ignore: decorator
+@inline export function mulQ15(x: i32, f: i32): i32 {
+  return sat32((<i64>x * <i64>f + 16384) >> 15);
+}
+
+/** Saturating i32 addition. */
+// @ts-ignore: decorator
+@inline export function addSat(a: i32, b: i32): i32 {
+  return sat32(<i64>a + <i64>b);
+}
+
+/** Round an i64 Q24 value (a Q12 x Q12 sum) to Q12 with round half up, saturated. */
+// @ts-ignore: decorator
+@inline export function q24toQ12(acc: i64): i32 {
+  return sat32((acc + 2048) >> 12);
+}
+
+/** |x| for i32 (saturates at -2^31). */
+// @ts-ignore: decorator
+@inline export function abs32(x: i32): i32 {
+  return x < 0 ? (x == -2147483648 ? 2147483647 : -x) : x;
+}

@@ -1,0 +1,179 @@
+// Where everything lives in linear memory. init() computes the layout from the active config; the
+// arena is the memory after the module's static data, up to the end of the single 64 KiB page.
+//
+// arena:  [snapshot header, 32 B][ state ............................ ][ free: snapshot staging ]
+//                                 ^ STATE_START                        ^ STATE_END
+// The state is every byte that changes while the net runs (weights, neuron states, traces,
+// gradient accumulators, PRNG, counters), so a snapshot is the header plus one contiguous copy of it.
+//
+// Per-layer arrays (n units, P = n_in_layer + (recurrent ? n : 0) + 1 presynaptic values):
+//   W      i16 Q12 [n x P]  theta = [W | R | b], row-major
+//   MEM    i32 Q12 [n]      membrane v (LIF/ALIF) or pre-activation u (rate)
+//   ADAPT  i32 Q12 [n]      ALIF adaptation q
+//   O, OPREV i32 Q12 [n]    output now and at t-1
+//   PSI, PSIPREV i32 Q12 [n] pseudo-derivative now and at t-1
+//   PRE    i32 Q12 [P]      presynaptic vector p_t
+//   EPSV   i32 Q12 [P]      membrane eligibility eps^v (per input: the reset path is detached)
+//   EPSA   i32 Q12 [n x P]  ALIF adaptation eligibility eps^a (per synapse)
+//   SIG    i32 Q12 [n]      learning signal
+//   GRAD   i32 Q12 [n x P]  gradient accumulator (absent when INTERVAL = 1: updates apply at once)
+//   TRACE  i32 Q12          eprop: ebar [n x P]; deep-fact: L - l filter stages [n x P] each;
+//                           deep-full: the eligibility of this step [n x P]
+//   XE     i32 Q12          deep-full: E^{k,l} for k = l+1..L, [n_k x n x P] each
+//   XN     i32 Q12          deep-full: N^l [n_out x n x P]
+import { cfg, F_N_IN, F_N_LAYERS, F_UNITS, F_N_OUT, F_RECURRENT, F_NEURON, F_ENGINE, F_INTERVAL, NEURON_ALIF, ENGINE_EPROP, ENGINE_DEEP_FACT, ENGINE_DEEP_FULL, MAX_LAYERS } from './config';
+
+export const HEADER_BYTES: usize = 32;
+export const PAGE_END: usize = 65536;
+
+export const LF_N = 0;
+export const LF_NPRE = 1;
+export const LF_P = 2;
+export const LF_REC = 3;
+export const LF_W = 4;
+export const LF_MEM = 5;
+export const LF_ADAPT = 6;
+export const LF_O = 7;
+export const LF_OPREV = 8;
+export const LF_PSI = 9;
+export const LF_PSIPREV = 10;
+export const LF_PRE = 11;
+export const LF_EPSV = 12;
+export const LF_EPSA = 13;
+export const LF_SIG = 14;
+export const LF_GRAD = 15;
+export const LF_TRACE = 16;
+export const LF_XE = 17;
+export const LF_XN = 18;
+const LF_COUNT = 19;
+
+const TABLE: usize = memory.data(MAX_LAYERS * LF_COUNT * 4, 16);
+
+// @ts-ignore: decorator
+@inline export function lay(l: i32, field: i32): i32 {
+  return load<i32>(TABLE + (<usize>(l * LF_COUNT + field) << 2));
+}
+// @ts-ignore: decorator
+@inline export function layPtr(l: i32, field: i32): usize {
+  return <usize>load<i32>(TABLE + (<usize>(l * LF_COUNT + field) << 2));
+}
+function setLay(l: i32, field: i32, v: i32): void {
+  store<i32>(TABLE + (<usize>(l * LF_COUNT + field) << 2), v);
+}
+
+// Readout and bookkeeping, also inside the state.
+export let ARENA: usize = 0;
+export let STATE_START: usize = 0;
+export let STATE_END: usize = 0;
+export let G_RNG: usize = 0;
+export let G_STEPS: usize = 0;
+export let G_PENDING: usize = 0;
+export let G_Y: usize = 0;
+export let G_OBAR: usize = 0;
+export let G_ONEBAR: usize = 0;
+export let G_V: usize = 0; // i16 Q12 [n_out x n_L]
+export let G_C: usize = 0; // i16 Q12 [n_out]
+export let G_B: usize = 0; // i16 Q12 [n_L x n_out]
+export let G_GV: usize = 0; // i32 Q12 [n_out x n_L] (0 when not accumulating)
+export let G_GC: usize = 0; // i32 Q12 [n_out]
+export let ACCUMULATE: bool = false;
+
+function arenaBase(): usize {
+  return (__heap_base + 15) & ~<usize>15;
+}
+
+// @ts-ignore: decorator
+@inline function al4(x: usize): usize {
+  return (x + 3) & ~<usize>3;
+}
+
+/**
+ * Computes the layout for the active config. With commit = false it only measures; returns the
+ * end of the state (an address), or 0 when it does not fit in the page.
+ */
+export function computeLayout(commit: bool): usize {
+  const L = cfg(F_N_LAYERS);
+  const nOut = cfg(F_N_OUT);
+  const alif = cfg(F_NEURON) == NEURON_ALIF;
+  const engine = cfg(F_ENGINE);
+  const acc = cfg(F_INTERVAL) != 1;
+  const nL = cfg(F_UNITS + L - 1);
+  const arena = arenaBase();
+  let p: usize = arena + HEADER_BYTES;
+  const start = p;
+  const rng = p; p += 4;
+  const steps = p; p += 4;
+  const pending = p; p += 8;
+  const y = p; p += <usize>nOut * 4;
+  const obar = p; p += <usize>nL * 4;
+  const onebar = p; p += 4;
+  const v16 = p; p = al4(p + <usize>(nOut * nL) * 2);
+  const c16 = p; p = al4(p + <usize>nOut * 2);
+  const b16 = p; p = al4(p + <usize>(nL * nOut) * 2);
+  let gv: usize = 0, gc: usize = 0;
+  if (acc) {
+    gv = p; p += <usize>(nOut * nL) * 4;
+    gc = p; p += <usize>nOut * 4;
+  }
+  for (let l = 0; l < L; l++) {
+    const n = cfg(F_UNITS + l);
+    const nPre = l == 0 ? cfg(F_N_IN) : cfg(F_UNITS + l - 1);
+    const rec = (cfg(F_RECURRENT) >> l) & 1;
+    const P = nPre + (rec ? n : 0) + 1;
+    const S = <usize>(n * P);
+    const w = p; p = al4(p + S * 2);
+    const mem = p; p += <usize>n * 4;
+    let adapt: usize = 0;
+    if (alif) { adapt = p; p += <usize>n * 4; }
+    const o = p; p += <usize>n * 4;
+    const oprev = p; p += <usize>n * 4;
+    const psi = p; p += <usize>n * 4;
+    const psiprev = p; p += <usize>n * 4;
+    const pre = p; p += <usize>P * 4;
+    const epsv = p; p += <usize>P * 4;
+    let epsa: usize = 0;
+    if (alif) { epsa = p; p += S * 4; }
+    const sig = p; p += <usize>n * 4;
+    let grad: usize = 0;
+    if (acc) { grad = p; p += S * 4; }
+    const trace = p;
+    if (engine == ENGINE_EPROP) p += S * 4;
+    else if (engine == ENGINE_DEEP_FACT) p += <usize>(L - l) * S * 4;
+    else p += S * 4; // deep-full: this step's eligibility
+    let xe: usize = 0, xn: usize = 0;
+    if (engine == ENGINE_DEEP_FULL) {
+      xe = p;
+      for (let k = l + 1; k < L; k++) p += <usize>cfg(F_UNITS + k) * S * 4;
+      xn = p; p += <usize>nOut * S * 4;
+    }
+    if (p > PAGE_END) return 0;
+    if (commit) {
+      setLay(l, LF_N, n); setLay(l, LF_NPRE, nPre); setLay(l, LF_P, P); setLay(l, LF_REC, rec);
+      setLay(l, LF_W, <i32>w); setLay(l, LF_MEM, <i32>mem); setLay(l, LF_ADAPT, <i32>adapt);
+      setLay(l, LF_O, <i32>o); setLay(l, LF_OPREV, <i32>oprev); setLay(l, LF_PSI, <i32>psi);
+      setLay(l, LF_PSIPREV, <i32>psiprev); setLay(l, LF_PRE, <i32>pre); setLay(l, LF_EPSV, <i32>epsv);
+      setLay(l, LF_EPSA, <i32>epsa); setLay(l, LF_SIG, <i32>sig); setLay(l, LF_GRAD, <i32>grad);
+      setLay(l, LF_TRACE, <i32>trace); setLay(l, LF_XE, <i32>xe); setLay(l, LF_XN, <i32>xn);
+    }
+  }
+  p = (p + 15) & ~<usize>15;
+  if (p > PAGE_END) return 0;
+  if (commit) {
+    ARENA = arena; STATE_START = start; STATE_END = p;
+    G_RNG = rng; G_STEPS = steps; G_PENDING = pending; G_Y = y; G_OBAR = obar; G_ONEBAR = onebar;
+    G_V = v16; G_C = c16; G_B = b16; G_GV = gv; G_GC = gc; ACCUMULATE = acc;
+  }
+  return p;
+}
+
+/** Offset of E^{k,l} (k > l) for deep-full. */
+export function xeOffset(l: i32, k: i32): usize {
+  let p = layPtr(l, LF_XE);
+  const S = <usize>(lay(l, LF_N) * lay(l, LF_P));
+  for (let m = l + 1; m < k; m++) p += <usize>lay(m, LF_N) * S * 4;
+  return p;
+}
+
+export function staticEnd(): usize {
+  return arenaBase();
+}

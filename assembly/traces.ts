@@ -1,0 +1,182 @@
+// The trace recursion of every engine, in one place. Called once per step after the forward pass.
+//
+// Local (per layer l, reset path detached, so A_j = diag(a, rho) + u g'^T with u = [0, 1]):
+//   eps^v_q   <- a eps^v_q + e p_q                        (e = 1; 1 - a for rate units)
+//   eps^a_jq  <- rho eps^a_jq + psi'_j (eps^v_q - beta eps^a_jq)     (ALIF; uses eps^v before its update)
+//   elig_jq    = psi_j eps^v_q            (ALIF: psi_j (eps^v_q - beta eps^a_jq))
+// eprop:     ebar_jq <- kappa ebar_jq + elig_jq
+// deep-fact: stage_0 <- a stage_0 + elig; stage_h <- a stage_h + stage_{h-1} (one per layer above);
+//            the last stage uses kappa. Memory: (L - l) values per synapse.
+// deep-full: E^{l+1,l}[m,(j,q)] <- a E + e W^{l+1}_mj elig_jq
+//            E^{k,l}[m,col]      <- a E + e sum_i W^k_mi psi^{k-1}_i E^{k-1,l}[i,col]     (k > l+1)
+//            N^l[o,col]          <- kappa N + sum_m F_om psi^L_m E^{L,l}[m,col]  (l = L: F_oj elig_jq)
+//            F = V (symmetric) or B^T (random feedback).
+// Readout:   obar_j <- kappa obar_j + o^L_j;  onebar <- kappa onebar + 1.
+// All values Q12 in i32; decays Q15; products rounded half up and saturated (fixed.ts).
+import { lay, layPtr, xeOffset, LF_N, LF_P, LF_W, LF_PSI, LF_PSIPREV, LF_PRE, LF_EPSV, LF_EPSA, LF_TRACE, LF_XN, LF_O, G_OBAR, G_ONEBAR, G_V, G_B } from './layout';
+import { LAYERS, NEURON, ENGINE, A, ONE_MINUS_A, BETA, RHO, KAPPA, N_OUT, N_TOP, RANDOM_FEEDBACK } from './params';
+import { NEURON_ALIF, NEURON_RATE, ENGINE_EPROP, ENGINE_DEEP_FACT, ENGINE_DEEP_FULL } from './config';
+import { mulQ12, mulQ15, addSat, ONE_Q12 } from './fixed';
+
+// @ts-ignore: decorator
+@inline function ld(p: usize, i: i32): i32 { return load<i32>(p + (<usize>i << 2)); }
+// @ts-ignore: decorator
+@inline function st(p: usize, i: i32, v: i32): void { store<i32>(p + (<usize>i << 2), v); }
+
+/** elig_jq for layer l (psi_j non-zero). */
+// @ts-ignore: decorator
+@inline function elig(psiJ: i32, epsv: usize, epsa: usize, j: i32, P: i32, q: i32): i32 {
+  if (NEURON == NEURON_ALIF) return mulQ12(psiJ, ld(epsv, q) - mulQ12(BETA, ld(epsa, j * P + q)));
+  return mulQ12(psiJ, ld(epsv, q));
+}
+
+/** Feedback weight F[o, m] from output o to top unit m. */
+// @ts-ignore: decorator
+@inline export function feedback(o: i32, m: i32): i32 {
+  return RANDOM_FEEDBACK ? <i32>load<i16>(G_B + (<usize>(m * N_OUT + o) << 1)) : <i32>load<i16>(G_V + (<usize>(o * N_TOP + m) << 1));
+}
+
+export function updateTraces(): void {
+  // Readout traces.
+  const oL = layPtr(LAYERS - 1, LF_O);
+  for (let j = 0; j < N_TOP; j++) st(G_OBAR, j, addSat(mulQ15(ld(G_OBAR, j), KAPPA), ld(oL, j)));
+  store<i32>(G_ONEBAR, addSat(mulQ15(load<i32>(G_ONEBAR), KAPPA), ONE_Q12));
+
+  for (let l = 0; l < LAYERS; l++) {
+    const n = lay(l, LF_N);
+    const P = lay(l, LF_P);
+    const pre = layPtr(l, LF_PRE);
+    const psi = layPtr(l, LF_PSI);
+    const epsv = layPtr(l, LF_EPSV);
+    const epsa = layPtr(l, LF_EPSA);
+    const trace = layPtr(l, LF_TRACE);
+    if (NEURON == NEURON_ALIF) {
+      const psiPrev = layPtr(l, LF_PSIPREV);
+      for (let j = 0; j < n; j++) {
+        const pp = ld(psiPrev, j);
+        for (let q = 0; q < P; q++) {
+          const i = j * P + q;
+          const ea = ld(epsa, i);
+          st(epsa, i, addSat(mulQ15(ea, RHO), mulQ12(pp, ld(epsv, q) - mulQ12(BETA, ea))));
+        }
+      }
+    }
+    const rate = NEURON == NEURON_RATE;
+    for (let q = 0; q < P; q++) {
+      const pq = ld(pre, q);
+      st(epsv, q, addSat(mulQ15(ld(epsv, q), A), rate ? mulQ15(pq, ONE_MINUS_A) : pq));
+    }
+    if (ENGINE == ENGINE_EPROP) {
+      for (let j = 0; j < n; j++) {
+        const pj = ld(psi, j);
+        for (let q = 0; q < P; q++) {
+          const i = j * P + q;
+          const e = pj == 0 ? 0 : elig(pj, epsv, epsa, j, P, q);
+          st(trace, i, addSat(mulQ15(ld(trace, i), KAPPA), e));
+        }
+      }
+    } else if (ENGINE == ENGINE_DEEP_FACT) {
+      const stages = LAYERS - l;
+      const S = n * P;
+      for (let j = 0; j < n; j++) {
+        const pj = ld(psi, j);
+        for (let q = 0; q < P; q++) {
+          let x = pj == 0 ? 0 : elig(pj, epsv, epsa, j, P, q);
+          let sp = trace + (<usize>(j * P + q) << 2);
+          for (let h = 0; h < stages; h++) {
+            const leak = h == stages - 1 ? KAPPA : A;
+            x = addSat(mulQ15(load<i32>(sp), leak), x);
+            store<i32>(sp, x);
+            sp += <usize>S << 2;
+          }
+        }
+      }
+    } else {
+      for (let j = 0; j < n; j++) {
+        const pj = ld(psi, j);
+        for (let q = 0; q < P; q++) st(trace, j * P + q, pj == 0 ? 0 : elig(pj, epsv, epsa, j, P, q));
+      }
+    }
+  }
+  if (ENGINE == ENGINE_DEEP_FULL) crossDepth();
+}
+
+/** deep-full: cross-depth traces E^{k,l} and readout traces N^l (LIF and rate units). */
+function crossDepth(): void {
+  const rate = NEURON == NEURON_RATE;
+  const top = LAYERS - 1;
+  for (let l = 0; l < LAYERS; l++) {
+    const nl = lay(l, LF_N);
+    const Pl = lay(l, LF_P);
+    const S = nl * Pl;
+    const eligL = layPtr(l, LF_TRACE);
+    const psiL = layPtr(l, LF_PSI);
+    for (let k = l + 1; k < LAYERS; k++) {
+      const E = xeOffset(l, k);
+      const nk = lay(k, LF_N);
+      const Wk = layPtr(k, LF_W);
+      const Pk = lay(k, LF_P);
+      const total = nk * S;
+      for (let i = 0; i < total; i++) st(E, i, mulQ15(ld(E, i), A));
+      if (k == l + 1) {
+        for (let m = 0; m < nk; m++) {
+          for (let j = 0; j < nl; j++) {
+            if (ld(psiL, j) == 0) continue;
+            let c = <i32>load<i16>(Wk + (<usize>(m * Pk + j) << 1));
+            if (rate) c = mulQ15(c, ONE_MINUS_A);
+            if (c == 0) continue;
+            const dst = E + (<usize>(m * S + j * Pl) << 2);
+            const src = eligL + (<usize>(j * Pl) << 2);
+            for (let q = 0; q < Pl; q++) st(dst, q, addSat(ld(dst, q), mulQ12(c, ld(src, q))));
+          }
+        }
+      } else {
+        const Eb = xeOffset(l, k - 1);
+        const nb = lay(k - 1, LF_N);
+        const psiB = layPtr(k - 1, LF_PSI);
+        for (let m = 0; m < nk; m++) {
+          for (let i = 0; i < nb; i++) {
+            const pi = ld(psiB, i);
+            if (pi == 0) continue;
+            let c = mulQ12(<i32>load<i16>(Wk + (<usize>(m * Pk + i) << 1)), pi);
+            if (rate) c = mulQ15(c, ONE_MINUS_A);
+            if (c == 0) continue;
+            const dst = E + (<usize>(m * S) << 2);
+            const src = Eb + (<usize>(i * S) << 2);
+            for (let col = 0; col < S; col++) st(dst, col, addSat(ld(dst, col), mulQ12(c, ld(src, col))));
+          }
+        }
+      }
+    }
+    // Readout trace N^l.
+    const N = layPtr(l, LF_XN);
+    const totalN = N_OUT * S;
+    for (let i = 0; i < totalN; i++) st(N, i, mulQ15(ld(N, i), KAPPA));
+    if (l == top) {
+      for (let o = 0; o < N_OUT; o++) {
+        for (let j = 0; j < nl; j++) {
+          if (ld(psiL, j) == 0) continue;
+          const f = feedback(o, j);
+          if (f == 0) continue;
+          const dst = N + (<usize>(o * S + j * Pl) << 2);
+          const src = eligL + (<usize>(j * Pl) << 2);
+          for (let q = 0; q < Pl; q++) st(dst, q, addSat(ld(dst, q), mulQ12(f, ld(src, q))));
+        }
+      }
+    } else {
+      const Et = xeOffset(l, top);
+      const psiT = layPtr(top, LF_PSI);
+      for (let o = 0; o < N_OUT; o++) {
+        for (let m = 0; m < N_TOP; m++) {
+          const pm = ld(psiT, m);
+          if (pm == 0) continue;
+          const c = mulQ12(feedback(o, m), pm);
+          if (c == 0) continue;
+          const dst = N + (<usize>(o * S) << 2);
+          const src = Et + (<usize>(m * S) << 2);
+          for (let col = 0; col < S; col++) st(dst, col, addSat(ld(dst, col), mulQ12(c, ld(src, col))));
+        }
+      }
+    }
+  }
+}

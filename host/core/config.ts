@@ -1,0 +1,122 @@
+// The core's configuration in host units, and its conversion to the 21-word block (assembly/config.ts
+// documents each field). Also the float64 reference config that computes the same thing.
+import type { NetConfig, NeuronKind } from '../reference/config.ts';
+
+export type CoreEngine = 'eprop' | 'deep-full' | 'deep-fact';
+export const CORE_ENGINES: readonly CoreEngine[] = ['eprop', 'deep-full', 'deep-fact'];
+
+export interface CoreConfig {
+  neuron: NeuronKind;
+  nIn: number;
+  units: number[];
+  nOut: number;
+  recurrent: boolean[];
+  engine: CoreEngine;
+  feedback: 'symmetric' | 'random';
+  /** Leak a, thresholds etc. in real units (quantised on the way in). */
+  a: number;
+  thr: number;
+  gamma: number;
+  beta: number;
+  rho: number;
+  kappa: number;
+  lr: number;
+  /** Apply every `interval` learn() calls; 0 = only accumulate. */
+  interval: number;
+  /** |weight| limit. */
+  clip: number;
+  seed: number;
+}
+
+export const FIELD_NAMES = [
+  'neuron', 'nIn', 'layers', 'units[0]', 'units[1]', 'units[2]', 'units[3]', 'nOut', 'recurrent', 'engine', 'feedback',
+  'a', 'thr', 'gamma', 'beta', 'rho', 'kappa', 'lr', 'interval', 'clip', 'seed',
+] as const;
+export const N_FIELDS = FIELD_NAMES.length;
+
+export const Q12 = 4096;
+export const Q15 = 32768;
+export const Q24 = 1 << 24;
+
+const NEURON_CODE: Record<NeuronKind, number> = { lif: 0, alif: 1, rate: 2 };
+const ENGINE_CODE: Record<CoreEngine, number> = { eprop: 0, 'deep-full': 1, 'deep-fact': 2 };
+
+/** Q-format rounding used for every constant: nearest integer. */
+export const q = (x: number, one: number) => Math.round(x * one);
+
+/** The config block words. Values are not range-checked here: the core does that. */
+export function toBlock(c: CoreConfig): Int32Array {
+  const b = new Int32Array(N_FIELDS);
+  b[0] = NEURON_CODE[c.neuron] ?? -1;
+  b[1] = c.nIn;
+  b[2] = c.units.length;
+  for (let l = 0; l < 4; l++) b[3 + l] = c.units[l] ?? 0;
+  b[7] = c.nOut;
+  b[8] = c.recurrent.reduce((m, r, l) => m | (r ? 1 << l : 0), 0);
+  b[9] = ENGINE_CODE[c.engine] ?? -1;
+  b[10] = c.feedback === 'random' ? 1 : 0;
+  b[11] = q(c.a, Q15);
+  b[12] = q(c.thr, Q12);
+  b[13] = q(c.gamma, Q12);
+  b[14] = q(c.beta, Q12);
+  b[15] = q(c.rho, Q15);
+  b[16] = q(c.kappa, Q15);
+  b[17] = q(c.lr, Q24);
+  b[18] = c.interval;
+  b[19] = q(c.clip, Q12);
+  b[20] = c.seed | 0;
+  return b;
+}
+
+/** The float64 reference config computing the same net: constants as the core holds them. */
+export function referenceConfig(c: CoreConfig): NetConfig {
+  const b = toBlock(c);
+  return {
+    neuron: c.neuron,
+    nIn: c.nIn,
+    units: c.units.slice(),
+    nOut: c.nOut,
+    recurrent: c.recurrent.slice(),
+    a: b[11] / Q15,
+    thr: b[12] / Q12,
+    gamma: b[13] / Q12,
+    beta: b[14] / Q12,
+    rho: b[15] / Q15,
+    kappa: b[16] / Q15,
+    resetGrad: 'detached',
+    wIn: 0,
+    wRec: 0,
+    wOut: 0,
+    bias: 0,
+    seed: c.seed,
+  };
+}
+
+/** Defaults for a small robot controller. */
+export function defaultCoreConfig(overrides: Partial<CoreConfig> = {}): CoreConfig {
+  const units = overrides.units ?? [16, 16];
+  return {
+    neuron: 'lif',
+    nIn: 4,
+    units,
+    nOut: 2,
+    recurrent: units.map(() => true),
+    engine: 'deep-fact',
+    feedback: 'symmetric',
+    a: Math.exp(-1 / 20),
+    thr: 0.5,
+    gamma: 0.3,
+    beta: 0.2,
+    rho: Math.exp(-1 / 200),
+    kappa: 0.9,
+    lr: 1e-3,
+    interval: 1,
+    clip: 4,
+    seed: 1,
+    ...overrides,
+  };
+}
+
+/** The two reference configurations of the benchmark. */
+export const MCU_SMALL: CoreConfig = defaultCoreConfig({ nIn: 4, units: [16, 16], nOut: 2, engine: 'deep-full' });
+export const MCU_REF: CoreConfig = defaultCoreConfig({ nIn: 8, units: [32, 32], nOut: 2, engine: 'deep-fact' });
