@@ -17,7 +17,7 @@
 // | 14  | BETA      | Q12                    | 0..32767         | ALIF threshold adaptation
 // | 15  | RHO       | Q15                    | 0..32767         | ALIF adaptation decay
 // | 16  | KAPPA     | Q15                    | 0..32767         | readout leak
-// | 17  | LR        | Q24                    | 0..16777216      | learning rate (0..1)
+// | 17  | LR        | Q32 (u32 in i32)       | 0..2147483647    | learning rate (0..0.5)
 // | 18  | INTERVAL  | steps                  | 0..65535         | apply every K learn() calls; 0 = only accumulate
 // | 19  | CLIP      | Q12                    | 1..32767         | |weight| limit after each update
 // | 20  | SEED      | u32                    | any              | PRNG seed (init weights, stochastic rounding)
@@ -82,7 +82,7 @@ function hi(field: i32): i32 {
     case F_RECURRENT: return (1 << MAX_LAYERS) - 1;
     case F_ENGINE: return 2;
     case F_FEEDBACK: return 1;
-    case F_LR: return 1 << 24;
+    case F_LR: return 2147483647;
     case F_INTERVAL: return 65535;
     default:
       if (field >= F_UNITS && field < F_UNITS + MAX_LAYERS) return MAX_UNITS;

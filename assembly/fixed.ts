@@ -6,7 +6,7 @@
 //                            learning signals, errors, readout y, gradient accumulators.
 //   Q12  (i16, 1.0 = 4096)   weights W, R, b, V, c, B: range [-8, 8), step 2.4e-4.
 //   Q15  (i32, 1.0 = 32768)  decay factors a, rho, kappa and 1 - a (in [0, 1)).
-//   Q24  (i32, 1.0 = 2^24)   learning rate.
+//   Q32  (i32, 1.0 = 2^32)   learning rate (so rates down to 1e-9 keep 2 significant digits).
 //
 // Products are formed in i64 (exact), then shifted right with round-half-up and saturated to i32.
 

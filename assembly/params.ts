@@ -20,7 +20,7 @@ export let BETA: i32 = 0;
 export let RHO: i32 = 0;
 /** Readout leak, Q15. */
 export let KAPPA: i32 = 0;
-/** Learning rate, Q24. */
+/** Learning rate, Q32. */
 export let LR: i32 = 0;
 /** Weight limit, Q12. */
 export let CLIP: i32 = 0;

@@ -33,11 +33,12 @@ export function rngSymmetric(amp: i32): i32 {
 }
 
 /**
- * Stochastic rounding of x / 2^24 to an integer: floor((x + r) / 2^24) with r uniform in [0, 2^24).
- * Unbiased: E[result] = x / 2^24, so updates smaller than one weight step still count on average.
+ * Stochastic rounding of x / 2^32 to an integer: floor((x + r) / 2^32) with r uniform in [0, 2^32).
+ * Unbiased: E[result] = x / 2^32, so updates smaller than one weight step still count on average.
+ * |x| < 2^62 (a Q32 rate times a Q12 gradient).
  */
-export function roundStochastic24(x: i64): i32 {
-  const r = <i64>(rngNext() >> 8);
-  const q = (x + r) >> 24;
+export function roundStochastic32(x: i64): i32 {
+  const r = <i64>rngNext();
+  const q = (x + r) >> 32;
   return q > 2147483647 ? 2147483647 : q < -2147483648 ? -2147483648 : <i32>q;
 }

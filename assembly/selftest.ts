@@ -19,7 +19,7 @@ function phase(crc: u32, neuron: i32, engine: i32, interval: i32, steps: i32): u
   set(F_NEURON, neuron); set(F_N_IN, 4); set(F_N_LAYERS, 2); set(F_UNITS, 8); set(F_UNITS + 1, 6);
   set(F_UNITS + 2, 0); set(F_UNITS + 3, 0); set(F_N_OUT, 2); set(F_RECURRENT, 3); set(F_ENGINE, engine);
   set(F_FEEDBACK, engine == 0 ? 1 : 0); set(F_LEAK_A, 31164); set(F_THR, 2048); set(F_GAMMA, 1229);
-  set(F_BETA, 819); set(F_RHO, 32604); set(F_KAPPA, 29491); set(F_LR, 167772); set(F_INTERVAL, interval);
+  set(F_BETA, 819); set(F_RHO, 32604); set(F_KAPPA, 29491); set(F_LR, 429497); set(F_INTERVAL, interval);
   set(F_CLIP, 16384); set(F_SEED, 20260101 + neuron);
   if (init() != 0) return 0;
   initWeights(4915, 1229, 4096);

@@ -1,12 +1,12 @@
 // The optimiser, kept apart from the rule: SGD with stochastic rounding onto i16 Q12 weights.
-//   w <- clip(w - SR(lr * g)),  lr in Q24, g in Q12, SR = stochastic rounding (random.ts)
+//   w <- clip(w - SR(lr * g)),  lr in Q32, g in Q12, SR = stochastic rounding (random.ts)
 // With INTERVAL = 1 each step's gradient estimate is applied at once (no accumulator in memory);
 // otherwise it is summed in i32 accumulators and applied every INTERVAL steps (0: never, the
 // host reads the accumulated gradient).
 import { ACCUMULATE, lay, layPtr, LF_N, LF_NPRE, LF_P, LF_W, LF_GRAD, G_V, G_C, G_GV, G_GC, G_B } from './layout';
 import { LR, CLIP, LAYERS, N_OUT, N_TOP } from './params';
 import { addSat } from './fixed';
-import { roundStochastic24, rngSymmetric } from './random';
+import { roundStochastic32, rngSymmetric } from './random';
 
 /** Applies one gradient contribution (Q12) to the weight at w (i16) or adds it to the accumulator at g. */
 // @ts-ignore: decorator
@@ -20,7 +20,7 @@ import { roundStochastic24, rngSymmetric } from './random';
 
 // @ts-ignore: decorator
 @inline function applyOne(w: usize, grad: i32): void {
-  const dw = roundStochastic24(<i64>LR * <i64>grad);
+  const dw = roundStochastic32(<i64>LR * <i64>grad);
   let nw = <i32>load<i16>(w) - dw;
   if (nw > CLIP) nw = CLIP;
   if (nw < -CLIP) nw = -CLIP;

@@ -36,7 +36,7 @@ export const N_FIELDS = FIELD_NAMES.length;
 
 export const Q12 = 4096;
 export const Q15 = 32768;
-export const Q24 = 1 << 24;
+export const Q32 = 2 ** 32;
 
 const NEURON_CODE: Record<NeuronKind, number> = { lif: 0, alif: 1, rate: 2 };
 const ENGINE_CODE: Record<CoreEngine, number> = { eprop: 0, 'deep-full': 1, 'deep-fact': 2 };
@@ -61,7 +61,7 @@ export function toBlock(c: CoreConfig): Int32Array {
   b[14] = q(c.beta, Q12);
   b[15] = q(c.rho, Q15);
   b[16] = q(c.kappa, Q15);
-  b[17] = q(c.lr, Q24);
+  b[17] = q(c.lr, Q32);
   b[18] = c.interval;
   b[19] = q(c.clip, Q12);
   b[20] = c.seed | 0;
