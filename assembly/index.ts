@@ -3,7 +3,7 @@
 // or a non-negative value; a refused call leaves the state as it was.
 import { CONFIG_BLOCK, N_FIELDS, MAX_LAYERS } from './config';
 import { init as coreInit, resetState, step as coreStep, learn as coreLearn, initialised, INPUT, OUTPUT, ERROR } from './core';
-import { layPtr, LF_W, LF_GRAD, LF_MEM, LF_O, LF_PSI, STATE_START, STATE_END, ARENA, G_V, G_C, G_B, G_GV, G_GC, G_Y, G_STEPS, ACCUMULATE, staticEnd } from './layout';
+import { layPtr, LF_W, LF_GRAD, LF_MEM, LF_O, LF_PSI, LF_ADAPT, STATE_START, STATE_END, ARENA, G_V, G_C, G_B, G_GV, G_GC, G_Y, G_STEPS, ACCUMULATE, staticEnd } from './layout';
 import { LAYERS } from './params';
 import { initWeights, applyAccumulated, clearAccumulated } from './weights';
 import { saveSnapshot, loadSnapshot, stagingCapacity, configHash } from './snapshot';
@@ -51,7 +51,8 @@ export function clear_gradient(): i32 {
 
 /**
  * Address of a layer's array: what = 0 weights (i16 Q12, n x P), 1 gradient accumulator (i32 Q12,
- * n x P; 0 when INTERVAL = 1), 2 membrane (i32 Q12, n), 3 output (i32 Q12, n), 4 psi (i32 Q12, n).
+ * n x P; 0 when INTERVAL = 1), 2 membrane (i32 Q12, n), 3 output (i32 Q12, n), 4 psi (i32 Q12, n),
+ * 5 ALIF adaptation q (i32 Q12, n; 0 for other neurons).
  */
 export function layer_ptr(l: i32, what: i32): i32 {
   if (!initialised) return E_NOT_INITIALISED;
@@ -61,6 +62,7 @@ export function layer_ptr(l: i32, what: i32): i32 {
   if (what == 2) return <i32>layPtr(l, LF_MEM);
   if (what == 3) return <i32>layPtr(l, LF_O);
   if (what == 4) return <i32>layPtr(l, LF_PSI);
+  if (what == 5) return <i32>layPtr(l, LF_ADAPT);
   return E_ARG;
 }
 

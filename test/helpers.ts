@@ -21,3 +21,19 @@ export function runCli(args: string[], opts: { timeout?: number; cwd?: string } 
   });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
+
+/** True when a missing tool must fail the run instead of skipping (CI sets these). */
+export const NO_SKIP = process.env.DEEPTRACE_NO_SKIP === '1' || process.env.CI === 'true';
+
+/**
+ * Whether an external command is on PATH. When it is not: in CI (NO_SKIP) this throws, locally it
+ * prints a loud message and returns false so the caller can skip.
+ */
+export function haveTool(cmd: string, why: string): boolean {
+  const r = spawnSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' });
+  if (r.status === 0) return true;
+  const msg = `'${cmd}' is not installed: ${why}`;
+  if (NO_SKIP) throw new Error(`${msg} (CI must not skip: install it in .ci/run)`);
+  process.stderr.write(`\n!!! SKIPPED: ${msg}. Install it (apt-get install) to run this test. !!!\n\n`);
+  return false;
+}

@@ -77,7 +77,7 @@ export class Core {
   private cfg: CoreConfig | null = null;
 
   constructor(module: WebAssembly.Module | Uint8Array = compileCore()) {
-    const m = module instanceof WebAssembly.Module ? module : new WebAssembly.Module(module);
+    const m = module instanceof WebAssembly.Module ? module : new WebAssembly.Module(module as Uint8Array<ArrayBuffer>);
     this.x = new WebAssembly.Instance(m, {}).exports as unknown as CoreExports;
   }
 

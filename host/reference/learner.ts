@@ -5,12 +5,12 @@ import { DEFAULT_ENGINE_OPTIONS, type EngineOptions, type NetConfig } from './co
 import { makeOnlineEngine, type OnlineEngine, type OnlineEngineName } from './engines/index.ts';
 import { clearGradient, zeroGradient, type Gradient } from './gradient.ts';
 import { Network, type Params } from './network.ts';
-import { Adam, NormalizedSgd, Sgd, type Optimizer } from './optim.ts';
+import { Adam, Sgd, type Optimizer } from './optim.ts';
 
 export interface LearnerOptions {
   engine: OnlineEngineName;
   engineOptions?: EngineOptions;
-  optimizer?: 'sgd' | 'nsgd' | 'adam';
+  optimizer?: 'sgd' | 'adam';
   lr: number;
   /** Apply the accumulated gradient every `interval` learn() calls. */
   interval?: number;
@@ -31,7 +31,7 @@ export class Learner {
     this.net = new Network(cfg, params);
     this.engine = makeOnlineEngine(opts.engine, this.net, opts.engineOptions ?? DEFAULT_ENGINE_OPTIONS);
     this.grad = zeroGradient(this.net);
-    this.optimizer = opts.optimizer === 'adam' ? new Adam(opts.lr) : opts.optimizer === 'nsgd' ? new NormalizedSgd(opts.lr) : new Sgd(opts.lr);
+    this.optimizer = opts.optimizer === 'adam' ? new Adam(opts.lr) : new Sgd(opts.lr);
     this.interval = opts.interval ?? 1;
     this.clip = opts.clip ?? 0;
     if (!(opts.lr >= 0)) throw new Error(`lr must be >= 0, got ${opts.lr}`);

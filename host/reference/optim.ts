@@ -21,27 +21,6 @@ export class Sgd implements Optimizer {
   }
 }
 
-/**
- * Group-normalised SGD, the core's optimiser: every parameter group (one layer's theta, V, c) moves
- * by lr times its gradient divided by the group's RMS gradient, so groups whose traces have very
- * different gains (deep filters, the kappa readout) learn at comparable speeds. Memoryless.
- */
-export class NormalizedSgd implements Optimizer {
-  constructor(readonly lr: number) {}
-  apply(params: Params, grad: Gradient): void {
-    const ps = trainable(params);
-    const gs = trainable(grad);
-    for (let a = 0; a < ps.length; a++) {
-      const g = gs[a];
-      let ss = 0;
-      for (let i = 0; i < g.length; i++) ss += g[i] * g[i];
-      const rms = Math.sqrt(ss / g.length);
-      if (rms === 0) continue;
-      for (let i = 0; i < g.length; i++) ps[a][i] -= (this.lr * g[i]) / rms;
-    }
-  }
-}
-
 /** Adam (Kingma and Ba 2015) with bias correction. */
 export class Adam implements Optimizer {
   private m: Float64Array[] | null = null;

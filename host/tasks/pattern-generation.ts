@@ -99,6 +99,9 @@ export function trainCore(cfg: CoreConfig, task: PatternTask, params: Params, it
   );
 }
 
+/** Iterations the test and the benchmark train for (one iteration = one 1000-step pass). */
+export const PATTERN_ITERATIONS = 150;
+
 /** Number of final iterations whose frozen NMSE is averaged into `final`. */
 export const FINAL_WINDOW = 5;
 

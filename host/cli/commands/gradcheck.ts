@@ -5,7 +5,9 @@ import { DEFAULT_GRADCHECK, formatTable, gradcheck, type GradcheckOptions } from
 import { FEEDBACKS, LEAK_FLAVOURS, NEURON_KINDS, RESET_GRADS } from '../../reference/config.ts';
 import { ENGINE_NAMES } from '../../reference/engines/index.ts';
 import { integer, list, oneOf, real } from '../options.ts';
+import { UsageError } from '../errors.ts';
 import { progressBar } from '../progress.ts';
+import { gradcheckFixed, type FixedRow } from '../../gradcheck/fixed.ts';
 
 interface Flags {
   neuron: GradcheckOptions['neuron'];
@@ -21,6 +23,7 @@ interface Flags {
   engines: GradcheckOptions['engines'];
   json?: boolean;
   dump?: string;
+  fixed?: boolean;
 }
 
 export function gradcheckCommand(program: Command): void {
@@ -41,8 +44,10 @@ export function gradcheckCommand(program: Command): void {
     .option('--engines <list>', `engines to compare with bptt: ${ENGINE_NAMES.join(',')}`, list('--engines', oneOf('--engines', ENGINE_NAMES)), d.engines)
     .option('--json', 'print one JSON object {"results":[...]} instead of a table')
     .option('--dump <file>', 'also write one sampled case (config, weights, inputs, targets, every gradient) as JSON')
+    .option('--fixed', 'compare the wasm core (fixed point) with the float64 reference engine of the same name instead of engines with bptt (eprop, deep-full, deep-fact; at most 4 layers)')
     .action((f: Flags) => {
       const o: GradcheckOptions = { ...f, recurrent: f.recurrent === 'on' };
+      if (f.fixed) return runFixed(o, f.json === true);
       const bar = progressBar('gradcheck', o.layers.length * o.seeds);
       const out = gradcheck(o, (done) => bar.update(done), f.dump !== undefined);
       bar.stop();
@@ -62,4 +67,32 @@ export function gradcheckCommand(program: Command): void {
       );
       if (f.dump) process.stdout.write(`\nwrote ${f.dump}\n`);
     });
+}
+
+function runFixed(o: GradcheckOptions, json: boolean): void {
+  if (o.layers.some((L) => L > 4)) throw new UsageError(`--layers must be in [1, 4] with --fixed (the core has at most 4 layers), got '${o.layers.join(',')}'`);
+  const engines = o.engines.filter((e) => e === 'eprop' || e === 'deep-full' || e === 'deep-fact');
+  if (engines.length === 0) throw new UsageError(`--engines must include eprop, deep-full or deep-fact with --fixed, got '${o.engines.join(',')}'`);
+  const bar = progressBar('gradcheck --fixed', o.layers.length * engines.length * o.seeds);
+  const rows = gradcheckFixed({ ...o, engines }, (done) => bar.update(done));
+  bar.stop();
+  if (json) {
+    process.stdout.write(JSON.stringify({ fixed: true, results: rows }) + '\n');
+    return;
+  }
+  process.stdout.write(
+    `gradcheck --fixed: wasm core vs float64 reference of the same engine, ${o.neuron}, ${o.units} units/layer, T=${o.steps}, ${o.seeds} seeds, ` +
+      `recurrence ${o.recurrent ? 'on' : 'off'}, kappa ${o.kappa}\nper-layer values, lowest layer first\n\n${formatFixed(rows)}\n`,
+  );
+}
+
+function formatFixed(rows: FixedRow[]): string {
+  const f = (xs: number[]) => xs.map((x) => x.toFixed(3).replace(/^0/, '')).join('/');
+  const lines = [['L', 'engine', 'cosine (mean)', 'cosine (std)', 'norm ratio', 'sign agreement']];
+  for (const r of rows) {
+    if (r.error) lines.push([String(r.layers), r.engine, `refused by the core: ${r.error}`, '', '', '']);
+    else lines.push([String(r.layers), r.engine, f(r.cosine), f(r.cosineStd), f(r.normRatio), f(r.signAgreement)]);
+  }
+  const w = lines[0].map((_, c) => Math.max(...lines.filter((l) => !l[2].startsWith('refused') || c < 2).map((l) => l[c].length)));
+  return lines.map((l) => l.map((s, c) => (l[2].startsWith('refused') && c >= 2 ? s : s.padEnd(w[c]))).join('  ').trimEnd()).join('\n');
 }

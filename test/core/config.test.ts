@@ -1,0 +1,94 @@
+// init(): every field range-checked, configs that do not fit refused, a refused init changes nothing.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { Core } from '../../host/core/core.ts';
+import { MCU_REF, MCU_SMALL, toBlock, N_FIELDS, FIELD_NAMES, defaultCoreConfig } from '../../host/core/config.ts';
+import { Status } from '../../host/core/status.ts';
+import { inputs } from './setup.ts';
+
+test('both reference configs initialise inside one 64 KiB page', () => {
+  for (const cfg of [MCU_SMALL, MCU_REF]) {
+    for (const interval of [0, 1]) {
+      const core = new Core().configure({ ...cfg, interval });
+      assert.ok(core.memoryUsed() <= 65536, `${core.memoryUsed()}`);
+      assert.ok(core.stateBytes() > 0);
+    }
+  }
+});
+
+// One out-of-range value per field (and the edge just outside each bound).
+const BAD: Record<string, number[]> = {
+  neuron: [-1, 3], nIn: [0, 65], layers: [0, 5], 'units[0]': [0, 65], 'units[1]': [-1, 65], 'units[2]': [-1, 65], 'units[3]': [-1, 65],
+  nOut: [0, 9], recurrent: [-1, 16], engine: [-1, 3], feedback: [-1, 2], a: [-1, 32768], thr: [0, 32768], gamma: [-1, 32768],
+  beta: [-1, 32768], rho: [-1, 32768], kappa: [-1, 32768], lr: [-1], interval: [-1, 65536], clip: [0, 32768],
+};
+
+test('every field out of range gives -100 - field index', () => {
+  const core = new Core();
+  const good = toBlock(defaultCoreConfig());
+  assert.is(core.initRaw(good), Status.OK);
+  for (let f = 0; f < N_FIELDS; f++) {
+    const name = FIELD_NAMES[f];
+    if (name === 'seed') continue; // any 32-bit value is a seed
+    const values = BAD[name];
+    assert.ok(values, `no bad values listed for ${name}`);
+    for (const v of values) {
+      const b = good.slice();
+      b[f] = v;
+      assert.is(core.initRaw(b), -100 - f, `${name} = ${v}`);
+    }
+  }
+});
+
+test('a used layer of 0 units names that layer; unused layers are ignored', () => {
+  const core = new Core();
+  const b = toBlock(defaultCoreConfig({ units: [8, 8] }));
+  b[4] = 0;
+  assert.is(core.initRaw(b), -100 - 4);
+  const c = toBlock(defaultCoreConfig({ units: [8] }));
+  c[4] = 0;
+  assert.is(core.initRaw(c), Status.OK);
+});
+
+test('a net too large for the page is refused with E_TOO_LARGE', () => {
+  const core = new Core();
+  const cfg = defaultCoreConfig({ nIn: 64, units: [64, 64, 64, 64], nOut: 8, engine: 'deep-full', interval: 0 });
+  assert.is(core.initRaw(toBlock(cfg)), Status.E_TOO_LARGE);
+});
+
+test('ALIF with deep-full is refused with E_UNSUPPORTED', () => {
+  const core = new Core();
+  assert.is(core.initRaw(toBlock(defaultCoreConfig({ neuron: 'alif', engine: 'deep-full' }))), Status.E_UNSUPPORTED);
+});
+
+test('calls before init return E_NOT_INITIALISED', () => {
+  const x = new Core().x;
+  for (const r of [x.step(), x.learn(), x.reset_state(), x.snapshot_save(), x.memory_used(), x.init_weights(1, 1, 1), x.layer_ptr(0, 0)]) assert.is(r, Status.E_NOT_INITIALISED);
+});
+
+test('a refused init leaves the running net untouched', () => {
+  const cfg = defaultCoreConfig({ interval: 1, lr: 1e-3 });
+  const a = new Core().configure(cfg).initWeights();
+  const b = new Core().configure(cfg).initWeights();
+  const xs = inputs(60, cfg.nIn);
+  for (const x of xs.slice(0, 30)) {
+    a.step(x); a.learn([0.1, -0.2]);
+    b.step(x); b.learn([0.1, -0.2]);
+  }
+  const bad = toBlock(cfg);
+  bad[1] = 0;
+  assert.is(a.initRaw(bad), -101);
+  const huge = toBlock(defaultCoreConfig({ nIn: 64, units: [64, 64, 64, 64], nOut: 8, engine: 'deep-full', interval: 0 }));
+  assert.is(a.initRaw(huge), Status.E_TOO_LARGE);
+  for (const x of xs.slice(30)) assert.equal(Array.from(a.step(x)), Array.from(b.step(x)));
+});
+
+test('bad init_weights amplitudes and layer indices are refused', () => {
+  const core = new Core().configure(defaultCoreConfig());
+  assert.is(core.x.init_weights(-1, 0, 0), Status.E_ARG);
+  assert.is(core.x.layer_ptr(2, 0), Status.E_ARG);
+  assert.is(core.x.layer_ptr(0, 9), Status.E_ARG);
+  assert.is(core.x.readout_ptr(9), Status.E_ARG);
+});
+
+test.run();
