@@ -26,7 +26,10 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`deeptrace: error: ${err.message}\n`);
       return EXIT_USAGE;
     }
-    process.stderr.write(`deeptrace: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    // Expected failures (a refused config, a plant that blew up) read best as one line; set
+    // DEEPTRACE_DEBUG=1 for the stack.
+    const detail = err instanceof Error ? (process.env.DEEPTRACE_DEBUG === '1' ? (err.stack ?? err.message) : err.message) : String(err);
+    process.stderr.write(`deeptrace: error: ${detail}\n`);
     return EXIT_FAILURE;
   }
 }

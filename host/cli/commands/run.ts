@@ -1,0 +1,62 @@
+// `deeptrace run`: the closed-loop online-adaptation demo on a simulated plant (what `npm start` runs).
+import type { Command } from 'commander';
+import { runDemo, CONTROLLER_COUNT, type DemoOptions } from '../../../sims/loop/demo.ts';
+import { TASKS, TASK_PLANTS } from '../../../sims/loop/task.ts';
+import { SCENARIOS, SCENARIO_NAMES } from '../../../sims/loop/scenarios.ts';
+import { CORE_ENGINES, type CoreEngine } from '../../core/config.ts';
+import { demoHeadline, demoTable } from '../../report/table.ts';
+import { demoJson, writeReport } from '../../report/write.ts';
+import { liveView } from '../../report/live.ts';
+import { integer, oneOf, positive } from '../options.ts';
+
+interface Flags {
+  plant: string;
+  scenario: string;
+  engine: CoreEngine;
+  seconds?: number;
+  seed: number;
+  json?: boolean;
+  plot: boolean;
+  out: string;
+  report: boolean;
+}
+
+export function runCommand(program: Command): void {
+  program
+    .command('run')
+    .description('closed-loop online adaptation on a simulated plant: PD alone, frozen network, classical adaptive controller and online deep e-prop, with a disturbance halfway')
+    .option('--plant <name>', `plant: ${TASK_PLANTS.join('|')}`, oneOf('--plant', TASK_PLANTS), 'arm2')
+    .option('--scenario <name>', `what changes halfway: ${SCENARIO_NAMES.join('|')}`, oneOf('--scenario', SCENARIO_NAMES), 'payload')
+    .option('--engine <name>', `learning rule of the core: ${CORE_ENGINES.join('|')}`, oneOf('--engine', CORE_ENGINES), 'deep-fact')
+    .option('--seconds <s>', 'simulated duration in seconds (default: 120 for arm2, 30 for motor)', positive('--seconds'))
+    .option('--seed <n>', 'seed of the plant and the network (integer >= 0)', integer('--seed', 0, 2 ** 31 - 1), 1)
+    .option('--json', 'print the table as JSON on stdout (the report is still written)')
+    .option('--no-plot', 'no live plot on the terminal')
+    .option('--out <dir>', 'where report folders go', 'runs')
+    .option('--no-report', 'do not write a report folder')
+    .action(async (f: Flags) => {
+      const o: DemoOptions = { plant: f.plant, scenario: f.scenario, engine: f.engine, seconds: f.seconds ?? TASKS[f.plant].defaultSeconds, seed: f.seed };
+      const names = ['PD alone', 'frozen network', TASKS[f.plant].makeAdaptive().name, `online deep e-prop (${f.engine})`];
+      const tty = process.stderr.isTTY === true;
+      const live = tty ? liveView(names, f.plot) : null;
+      if (!f.json) process.stdout.write(`deeptrace run: ${o.plant}, scenario '${o.scenario}' (${SCENARIOS[o.scenario].description} at t = ${o.seconds / 2} s), engine ${o.engine}, ${o.seconds} s simulated\n`);
+      let announced = -1;
+      const result = runDemo(o, {
+        onStep(c, k, steps, trace) {
+          live?.update(c, k, steps, trace);
+          if (!tty && k === steps - 1 && c > announced) {
+            announced = c;
+            process.stderr.write(`deeptrace: ${names[c]} done (${c + 1}/${CONTROLLER_COUNT})\n`);
+          }
+        },
+      });
+      live?.finish();
+      const dir = f.report ? await writeReport(result, f.out) : null;
+      if (f.json) {
+        process.stdout.write(JSON.stringify({ ...demoJson(result), report: dir }) + '\n');
+        return;
+      }
+      process.stdout.write(`\n${demoHeadline(result)}\n\n${demoTable(result)}\n`);
+      if (dir) process.stdout.write(`\nreport: ${dir}/report.html (table.json, series.csv, plot.svg)\n`);
+    });
+}

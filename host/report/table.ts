@@ -1,0 +1,23 @@
+// The demo's table as text.
+import type { DemoResult } from '../../sims/loop/demo.ts';
+
+const fmt = (x: number) => (Number.isFinite(x) ? x.toFixed(4) : 'n/a');
+
+export function demoTable(r: DemoResult): string {
+  const rows = [['controller', 'RMS error before change (rad)', 'RMS error after change (rad)', 'recovery (s)']];
+  for (const row of r.rows) {
+    rows.push([row.controller, fmt(row.rmsBefore), fmt(row.rmsAfter), row.recoverySeconds === null ? 'never' : row.recoverySeconds.toFixed(1)]);
+  }
+  const w = rows[0].map((_, c) => Math.max(...rows.map((x) => x[c].length)));
+  const line = (x: string[]) => '| ' + x.map((s, c) => (c === 0 ? s.padEnd(w[c]) : s.padStart(w[c]))).join(' | ') + ' |';
+  const sep = '|' + w.map((n, c) => (c === 0 ? '-'.repeat(n + 2) : '-'.repeat(n + 1) + ':')).join('|') + '|';
+  return [line(rows[0]), sep, ...rows.slice(1).map(line)].join('\n');
+}
+
+export function demoHeadline(r: DemoResult): string {
+  const p = r.phases;
+  return (
+    `${r.plant}, scenario '${r.scenario}' at t = ${p.change} s, ${r.seconds} s simulated, seed ${r.seed}; ` +
+    `errors measured after the ${p.warmup} s warm-up; recovery = back within 1.2x of the pre-change error over one reference period`
+  );
+}

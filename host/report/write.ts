@@ -1,0 +1,69 @@
+// The report folder of a run: runs/<timestamp>/ with the table as JSON, the time series as CSV,
+// the plot as SVG and one self-contained HTML page with both. Written to a temporary folder first
+// and renamed, so a failed run never leaves half a report.
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { DemoResult } from '../../sims/loop/demo.ts';
+import { demoHeadline, demoTable } from './table.ts';
+import { demoPlotSvg } from './plot.ts';
+
+export function demoJson(r: DemoResult) {
+  return { plant: r.plant, scenario: r.scenario, engine: r.engine, seconds: r.seconds, seed: r.seed, phases: r.phases, rows: r.rows };
+}
+
+export function seriesCsv(r: DemoResult): string {
+  const n = r.traces[0].position.length / r.traces[0].error.length;
+  const head = ['t', ...Array.from({ length: n }, (_, i) => `reference_${i + 1}`)];
+  for (const tr of r.traces) {
+    const key = tr.controller.replace(/[^a-z0-9]+/gi, '_').replace(/_+$/, '').toLowerCase();
+    head.push(`${key}_error`, ...Array.from({ length: n }, (_, i) => `${key}_position_${i + 1}`), ...Array.from({ length: n }, (_, i) => `${key}_command_${i + 1}`));
+  }
+  const lines = [head.join(',')];
+  const ref = r.traces[0];
+  for (let k = 0; k < ref.error.length; k++) {
+    const row: (string | number)[] = [((k + 1) * ref.dt).toFixed(4)];
+    for (let i = 0; i < n; i++) row.push(ref.reference[k * n + i].toPrecision(6));
+    for (const tr of r.traces) {
+      row.push(tr.error[k].toPrecision(6));
+      for (let i = 0; i < n; i++) row.push(tr.position[k * n + i].toPrecision(6));
+      for (let i = 0; i < n; i++) row.push(tr.command[k * n + i].toPrecision(6));
+    }
+    lines.push(row.join(','));
+  }
+  return lines.join('\n') + '\n';
+}
+
+function html(r: DemoResult, svg: string): string {
+  const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>deeptrace run: ${esc(r.plant)} / ${esc(r.scenario)}</title>
+<style>body{font-family:system-ui,sans-serif;max-width:900px;margin:2em auto;padding:0 1em}pre{background:#f6f6f6;padding:1em;overflow-x:auto}</style>
+</head><body>
+<h1>deeptrace: online adaptation of ${esc(r.plant)}</h1>
+<p>${esc(demoHeadline(r))}</p>
+${svg}
+<pre>${esc(demoTable(r))}</pre>
+<p>Files next to this page: <code>table.json</code> (the numbers), <code>series.csv</code> (every control step), <code>plot.svg</code>.</p>
+</body></html>
+`;
+}
+
+/** Writes the report into outDir/<timestamp>/ and returns that folder. */
+export async function writeReport(r: DemoResult, outDir: string, now = new Date()): Promise<string> {
+  const stamp = now.toISOString().replace(/[:.]/g, '-');
+  const final = path.resolve(outDir, stamp);
+  const tmp = `${final}.partial-${process.pid}`;
+  mkdirSync(tmp, { recursive: true });
+  try {
+    const svg = await demoPlotSvg(r);
+    writeFileSync(path.join(tmp, 'table.json'), JSON.stringify(demoJson(r), null, 2) + '\n');
+    writeFileSync(path.join(tmp, 'series.csv'), seriesCsv(r));
+    writeFileSync(path.join(tmp, 'plot.svg'), svg);
+    writeFileSync(path.join(tmp, 'report.html'), html(r, svg));
+    renameSync(tmp, final);
+  } catch (err) {
+    rmSync(tmp, { recursive: true, force: true });
+    throw err;
+  }
+  return final;
+}

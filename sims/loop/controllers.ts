@@ -1,0 +1,80 @@
+// The controllers the demo compares, all behind one interface (task.ts: Controller):
+//   PD alone; PD plus the wasm core's feed-forward command, learning online by feedback-error
+//   learning (the PD command is the error signal: err = -u_pd), or frozen after a warm-up.
+import { PD } from '../control/pd.ts';
+import type { ReferenceSample } from '../reference.ts';
+import type { Controller, TrackingTask } from './task.ts';
+import { Core } from '../../host/core/core.ts';
+import { defaultCoreConfig, type CoreConfig, type CoreEngine } from '../../host/core/config.ts';
+
+export function pdController(task: TrackingTask): Controller {
+  const pd = new PD(task.joints, task.pd);
+  const n = task.joints;
+  return {
+    name: 'PD alone',
+    command: (obs, ref) => pd.update(ref.pos, obs.subarray(0, n), obs.subarray(n, 2 * n), ref.vel),
+  };
+}
+
+/**
+ * The learner's network for a task: spiking LIF, two recurrent layers of 32 units (16 for deep-full,
+ * whose cross-depth traces would not fit one 64 KiB page at 32), deep e-prop.
+ */
+export function networkConfig(task: TrackingTask, engine: CoreEngine, seed: number): CoreConfig {
+  const n = engine === 'deep-full' ? 16 : 32;
+  return defaultCoreConfig({
+    neuron: 'lif',
+    nIn: task.features(task.reference.at(0)).length,
+    units: [n, n],
+    nOut: task.joints,
+    recurrent: [true, true],
+    engine,
+    a: 0.5,
+    thr: 0.5,
+    kappa: 0,
+    lr: 2e-3,
+    interval: 1,
+    clip: 7.9,
+    seed,
+  });
+}
+
+export interface NetworkController extends Controller {
+  /** Stop learning from now on (the frozen baseline). */
+  freeze(): void;
+  readonly core: Core;
+  /** Last network command (actuator units). */
+  readonly uNet: Float64Array;
+  /** Last PD command (actuator units). */
+  readonly uPd: Float64Array;
+}
+
+/** Feedback-error learning: u = u_pd + scale * y, and learn(err = -u_pd / scale) every step. */
+export function networkController(task: TrackingTask, cfg: CoreConfig, name: string): NetworkController {
+  const pd = new PD(task.joints, task.pd);
+  const n = task.joints;
+  const core = new Core().configure(cfg).initWeights(1.0, 0.2, 0.5);
+  const uNet = new Float64Array(n);
+  const uPd = new Float64Array(n);
+  const err = new Float64Array(n);
+  let learning = true;
+  return {
+    name,
+    core,
+    uNet,
+    uPd,
+    freeze() {
+      learning = false;
+    },
+    command(obs: Float64Array, ref: ReferenceSample) {
+      uPd.set(pd.update(ref.pos, obs.subarray(0, n), obs.subarray(n, 2 * n), ref.vel));
+      const y = core.step(task.features(ref));
+      for (let i = 0; i < n; i++) uNet[i] = task.outputScale * y[i];
+      if (learning) {
+        for (let i = 0; i < n; i++) err[i] = -uPd[i] / task.outputScale;
+        core.learn(err);
+      }
+      return Float64Array.from(uPd, (u, i) => u + uNet[i]);
+    },
+  };
+}

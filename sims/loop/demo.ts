@@ -1,0 +1,80 @@
+// The online-adaptation demo behind `npm start`: the same tracking task and disturbance for four
+// controllers, PD alone, the frozen network, the classical adaptive controller and online deep
+// e-prop, with the numbers that say where we stand.
+import { TASKS, type Controller, type TrackingTask } from './task.ts';
+import { SCENARIOS, type Scenario } from './scenarios.ts';
+import { pdController, networkController, networkConfig } from './controllers.ts';
+import { runTracking, type Trace } from './runner.ts';
+import { recoveryTime, rms, type Phases } from './metrics.ts';
+import type { CoreEngine } from '../../host/core/config.ts';
+
+export interface DemoOptions {
+  plant: string;
+  scenario: string;
+  engine: CoreEngine;
+  seconds: number;
+  seed: number;
+}
+
+export interface DemoRow {
+  controller: string;
+  /** RMS tracking error (rad) between the end of the warm-up and the change. */
+  rmsBefore: number;
+  /** RMS tracking error (rad) from the change to the end. */
+  rmsAfter: number;
+  /** Seconds to get back within 1.2x of the pre-change error; null = never in this run. */
+  recoverySeconds: number | null;
+}
+
+export interface DemoResult {
+  plant: string;
+  scenario: string;
+  engine: CoreEngine;
+  seconds: number;
+  seed: number;
+  phases: Phases;
+  rows: DemoRow[];
+  traces: Trace[];
+}
+
+export interface DemoHooks {
+  /** Progress: controller index (0..3), its step, its total steps, its trace so far. */
+  onStep?(controller: number, k: number, steps: number, trace: Trace): void;
+}
+
+export const CONTROLLER_COUNT = 4;
+
+export function phasesFor(seconds: number): Phases {
+  return { warmup: 0.25 * seconds, change: 0.5 * seconds, end: seconds };
+}
+
+export function runDemo(o: DemoOptions, hooks: DemoHooks = {}): DemoResult {
+  const task: TrackingTask = TASKS[o.plant];
+  const scenario: Scenario = SCENARIOS[o.scenario];
+  if (!task) throw new Error(`unknown plant '${o.plant}'`);
+  if (!scenario) throw new Error(`unknown scenario '${o.scenario}'`);
+  const phases = phasesFor(o.seconds);
+  const cfg = networkConfig(task, o.engine, o.seed);
+  const frozen = networkController(task, cfg, 'frozen network');
+  const online = networkController(task, cfg, `online deep e-prop (${o.engine})`);
+  const runs: { c: Controller; onWarmupEnd?: () => void }[] = [
+    { c: pdController(task) },
+    { c: frozen, onWarmupEnd: () => frozen.freeze() },
+    { c: task.makeAdaptive() },
+    { c: online },
+  ];
+  const traces = runs.map(({ c, onWarmupEnd }, i) => {
+    const steps = Math.round(phases.end / task.makePlant(o.seed).dt);
+    return runTracking(task, c, scenario, phases, o.seed, {
+      onWarmupEnd,
+      onStep: hooks.onStep ? (k, tr) => hooks.onStep!(i, k, steps, tr) : undefined,
+    });
+  });
+  const rows = traces.map((tr) => ({
+    controller: tr.controller,
+    rmsBefore: rms(tr.error, tr.dt, phases.warmup, phases.change),
+    rmsAfter: rms(tr.error, tr.dt, phases.change, phases.end),
+    recoverySeconds: scenario.change ? recoveryTime(tr.error, tr.dt, phases, task.period) : null,
+  }));
+  return { ...o, phases, rows, traces };
+}

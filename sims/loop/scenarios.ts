@@ -1,0 +1,19 @@
+// Disturbance scenarios: what changes halfway through a run.
+import type { Disturbance } from '../plant.ts';
+
+export interface Scenario {
+  name: string;
+  description: string;
+  /** The disturbance applied at the change time. */
+  change: Disturbance | null;
+}
+
+export const SCENARIOS: Record<string, Scenario> = {
+  payload: { name: 'payload', description: 'the payload doubles', change: { kind: 'payload', scale: 2 } },
+  friction: { name: 'friction', description: 'friction triples', change: { kind: 'friction', scale: 3 } },
+  'gain-loss': { name: 'gain-loss', description: 'the actuators lose 30% of their gain', change: { kind: 'actuatorGain', gain: 0.7 } },
+  'sensor-noise': { name: 'sensor-noise', description: 'the sensors get noisy (std 0.01)', change: { kind: 'sensorNoise', std: 0.01 } },
+  none: { name: 'none', description: 'nothing changes', change: null },
+};
+
+export const SCENARIO_NAMES = Object.keys(SCENARIOS);
