@@ -1,10 +1,20 @@
 // The demo's table as text.
-import type { DemoResult } from '../../sims/loop/demo.ts';
+import type { DemoRow } from '../../sims/loop/demo.ts';
+import type { Phases } from '../../sims/loop/metrics.ts';
 
 const fmt = (x: number) => (Number.isFinite(x) ? x.toFixed(4) : 'n/a');
 
-export function demoTable(r: DemoResult): string {
-  const rows = [['controller', 'RMS error before change (rad)', 'RMS error after change (rad)', 'recovery (s)']];
+interface Tabular {
+  plant: string;
+  scenario: string;
+  seconds: number;
+  seed: number;
+  phases: Phases;
+  rows: DemoRow[];
+}
+
+export function demoTable(r: Tabular, what = 'RMS error', unit = 'rad', first = 'controller'): string {
+  const rows = [[first, `${what} before change (${unit})`, `${what} after change (${unit})`, 'recovery (s)']];
   for (const row of r.rows) {
     rows.push([row.controller, fmt(row.rmsBefore), fmt(row.rmsAfter), row.recoverySeconds === null ? 'never' : row.recoverySeconds.toFixed(1)]);
   }
@@ -14,7 +24,7 @@ export function demoTable(r: DemoResult): string {
   return [line(rows[0]), sep, ...rows.slice(1).map(line)].join('\n');
 }
 
-export function demoHeadline(r: DemoResult): string {
+export function demoHeadline(r: Tabular): string {
   const p = r.phases;
   return (
     `${r.plant}, scenario '${r.scenario}' at t = ${p.change} s, ${r.seconds} s simulated, seed ${r.seed}; ` +

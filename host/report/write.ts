@@ -48,22 +48,31 @@ ${svg}
 `;
 }
 
-/** Writes the report into outDir/<timestamp>/ and returns that folder. */
-export async function writeReport(r: DemoResult, outDir: string, now = new Date()): Promise<string> {
+/** Writes files into a new folder outDir/<timestamp>/ atomically (temp folder, then rename). */
+export async function writeFolder(outDir: string, files: () => Promise<Record<string, string>>, now = new Date()): Promise<string> {
   const stamp = now.toISOString().replace(/[:.]/g, '-');
   const final = path.resolve(outDir, stamp);
   const tmp = `${final}.partial-${process.pid}`;
   mkdirSync(tmp, { recursive: true });
   try {
-    const svg = await demoPlotSvg(r);
-    writeFileSync(path.join(tmp, 'table.json'), JSON.stringify(demoJson(r), null, 2) + '\n');
-    writeFileSync(path.join(tmp, 'series.csv'), seriesCsv(r));
-    writeFileSync(path.join(tmp, 'plot.svg'), svg);
-    writeFileSync(path.join(tmp, 'report.html'), html(r, svg));
+    for (const [name, text] of Object.entries(await files())) writeFileSync(path.join(tmp, name), text);
     renameSync(tmp, final);
   } catch (err) {
     rmSync(tmp, { recursive: true, force: true });
     throw err;
   }
   return final;
+}
+
+/** Writes the tracking demo's report into outDir/<timestamp>/ and returns that folder. */
+export function writeReport(r: DemoResult, outDir: string, now = new Date()): Promise<string> {
+  return writeFolder(outDir, async () => {
+    const svg = await demoPlotSvg(r);
+    return {
+      'table.json': JSON.stringify(demoJson(r), null, 2) + '\n',
+      'series.csv': seriesCsv(r),
+      'plot.svg': svg,
+      'report.html': html(r, svg),
+    };
+  }, now);
 }

@@ -5,7 +5,9 @@ import { TASKS, TASK_PLANTS } from '../../../sims/loop/task.ts';
 import { SCENARIOS, SCENARIO_NAMES } from '../../../sims/loop/scenarios.ts';
 import { CORE_ENGINES, type CoreEngine } from '../../core/config.ts';
 import { demoHeadline, demoTable } from '../../report/table.ts';
-import { demoJson, writeReport } from '../../report/write.ts';
+import { demoJson, writeFolder, writeReport } from '../../report/write.ts';
+import { runForwardModel } from '../../../sims/loop/forward-model.ts';
+import { progressBar } from '../progress.ts';
 import { liveView } from '../../report/live.ts';
 import { integer, oneOf, positive } from '../options.ts';
 
@@ -19,6 +21,7 @@ interface Flags {
   plot: boolean;
   out: string;
   report: boolean;
+  mode: 'tracking' | 'forward-model';
 }
 
 export function runCommand(program: Command): void {
@@ -34,8 +37,10 @@ export function runCommand(program: Command): void {
     .option('--no-plot', 'no live plot on the terminal')
     .option('--out <dir>', 'where report folders go', 'runs')
     .option('--no-report', 'do not write a report folder')
+    .option('--mode <mode>', 'tracking: feedback-error learning of the control command; forward-model: learn to predict the next sensor reading while PD tracks', oneOf('--mode', ['tracking', 'forward-model'] as const), 'tracking')
     .action(async (f: Flags) => {
       const o: DemoOptions = { plant: f.plant, scenario: f.scenario, engine: f.engine, seconds: f.seconds ?? TASKS[f.plant].defaultSeconds, seed: f.seed };
+      if (f.mode === 'forward-model') return forwardModel(o, f);
       const names = ['PD alone', 'frozen network', TASKS[f.plant].makeAdaptive().name, `online deep e-prop (${f.engine})`];
       const tty = process.stderr.isTTY === true;
       const live = tty ? liveView(names, f.plot) : null;
@@ -59,4 +64,23 @@ export function runCommand(program: Command): void {
       process.stdout.write(`\n${demoHeadline(result)}\n\n${demoTable(result)}\n`);
       if (dir) process.stdout.write(`\nreport: ${dir}/report.html (table.json, series.csv, plot.svg)\n`);
     });
+}
+
+async function forwardModel(o: DemoOptions, f: Flags): Promise<void> {
+  const bar = progressBar('forward model', 100);
+  const r = runForwardModel(o, (k, steps) => {
+    if (k % Math.ceil(steps / 100) === 0) bar.update(Math.round((100 * k) / steps));
+  });
+  bar.stop();
+  const json = { mode: 'forward-model', plant: r.plant, scenario: r.scenario, engine: r.engine, seconds: r.seconds, seed: r.seed, phases: r.phases, rows: r.rows };
+  const dir = f.report ? await writeFolder(f.out, async () => ({ 'table.json': JSON.stringify(json, null, 2) + '\n' })) : null;
+  if (f.json) {
+    process.stdout.write(JSON.stringify({ ...json, report: dir }) + '\n');
+    return;
+  }
+  process.stdout.write(
+    `deeptrace run --mode forward-model: ${o.plant}: predict the change of the sensor readings over one step while PD tracks\n\n` +
+      `${demoHeadline(r)}\n\n${demoTable(r, 'RMS prediction error', 'sensor units', 'predictor')}\n`,
+  );
+  if (dir) process.stdout.write(`\nreport: ${dir}/table.json\n`);
 }
