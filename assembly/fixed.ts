@@ -33,10 +33,22 @@ export const I32_MIN: i64 = -2147483648;
   return sat32((<i64>a * <i64>b + 2048) >> 12);
 }
 
-/** x * f for x in any Q format and a factor f in Q15 -> same format as x; round half up; saturates. */
+/**
+ * x * f for a decay factor f in Q15 with 0 <= f < 1 (so |result| <= |x|: cannot overflow, no
+ * saturation needed); round half up.
+ */
 // @ts-ignore: decorator
-@inline export function mulQ15(x: i32, f: i32): i32 {
-  return sat32((<i64>x * <i64>f + 16384) >> 15);
+@inline export function decayQ15(x: i32, f: i32): i32 {
+  return <i32>((<i64>x * <i64>f + 16384) >> 15);
+}
+
+/** Decays n i32 values at p in place by f (Q15, 0 <= f < 1), skipping zeros. */
+export function decayArray(p: usize, n: i32, f: i32): void {
+  const end = p + (<usize>n << 2);
+  for (; p < end; p += 4) {
+    const x = load<i32>(p);
+    if (x != 0) store<i32>(p, decayQ15(x, f));
+  }
 }
 
 /** Saturating i32 addition. */

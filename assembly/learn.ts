@@ -9,7 +9,7 @@
 import { lay, layPtr, LF_N, LF_NPRE, LF_P, LF_W, LF_PSI, LF_SIG, LF_GRAD, LF_TRACE, LF_XN, G_OBAR, G_ONEBAR, G_V, G_C, G_GV, G_GC, G_PENDING } from './layout';
 import { LAYERS, ENGINE, NEURON, N_OUT, N_TOP, ONE_MINUS_A, INTERVAL } from './params';
 import { ENGINE_DEEP_FULL, ENGINE_EPROP, NEURON_RATE } from './config';
-import { mulQ12, mulQ15, q24toQ12 } from './fixed';
+import { mulQ12, decayQ15, q24toQ12 } from './fixed';
 import { feedback } from './traces';
 import { contribute, applyAccumulated } from './weights';
 
@@ -35,7 +35,7 @@ function signals(err: usize): void {
     const sig = layPtr(l, LF_SIG);
     for (let m = 0; m < n; m++) {
       let eg = ld(psi, m);
-      if (NEURON == NEURON_RATE) eg = mulQ15(eg, ONE_MINUS_A);
+      if (NEURON == NEURON_RATE) eg = decayQ15(eg, ONE_MINUS_A);
       store<i32>(SCALED + (<usize>m << 2), mulQ12(eg, ld(sig, m)));
     }
     const below = layPtr(l - 1, LF_SIG);

@@ -3,7 +3,7 @@
 import { lay, layPtr, LF_N, LF_NPRE, LF_P, LF_REC, LF_W, LF_MEM, LF_ADAPT, LF_O, LF_OPREV, LF_PSI, LF_PSIPREV, LF_PRE, G_Y, G_V, G_C } from './layout';
 import { LAYERS, NEURON, N_OUT, N_TOP, KAPPA } from './params';
 import { NEURON_LIF, NEURON_ALIF } from './config';
-import { mulQ15, q24toQ12, addSat, ONE_Q12 } from './fixed';
+import { decayQ15, q24toQ12, addSat, ONE_Q12 } from './fixed';
 import { lifStep } from './neuron-lif';
 import { alifStep } from './neuron-alif';
 import { rateStep } from './neuron-rate';
@@ -70,6 +70,6 @@ export function forward(input: usize): void {
     const row = G_V + (<usize>(k * N_TOP) << 1);
     for (let j = 0; j < N_TOP; j++) acc += <i64>load<i16>(row + (<usize>j << 1)) * <i64>load<i32>(oL + (<usize>j << 2));
     const yk = G_Y + (<usize>k << 2);
-    store<i32>(yk, addSat(addSat(mulQ15(load<i32>(yk), KAPPA), q24toQ12(acc)), <i32>load<i16>(G_C + (<usize>k << 1))));
+    store<i32>(yk, addSat(addSat(decayQ15(load<i32>(yk), KAPPA), q24toQ12(acc)), <i32>load<i16>(G_C + (<usize>k << 1))));
   }
 }

@@ -16,7 +16,7 @@
 import { lay, layPtr, xeOffset, LF_N, LF_P, LF_W, LF_PSI, LF_PSIPREV, LF_PRE, LF_EPSV, LF_EPSA, LF_TRACE, LF_XN, LF_O, G_OBAR, G_ONEBAR, G_V, G_B } from './layout';
 import { LAYERS, NEURON, ENGINE, A, ONE_MINUS_A, BETA, RHO, KAPPA, N_OUT, N_TOP, RANDOM_FEEDBACK } from './params';
 import { NEURON_ALIF, NEURON_RATE, ENGINE_EPROP, ENGINE_DEEP_FACT, ENGINE_DEEP_FULL } from './config';
-import { mulQ12, mulQ15, addSat, ONE_Q12 } from './fixed';
+import { mulQ12, decayQ15, decayArray, addSat, ONE_Q12 } from './fixed';
 
 // @ts-ignore: decorator
 @inline function ld(p: usize, i: i32): i32 { return load<i32>(p + (<usize>i << 2)); }
@@ -39,8 +39,8 @@ import { mulQ12, mulQ15, addSat, ONE_Q12 } from './fixed';
 export function updateTraces(): void {
   // Readout traces.
   const oL = layPtr(LAYERS - 1, LF_O);
-  for (let j = 0; j < N_TOP; j++) st(G_OBAR, j, addSat(mulQ15(ld(G_OBAR, j), KAPPA), ld(oL, j)));
-  store<i32>(G_ONEBAR, addSat(mulQ15(load<i32>(G_ONEBAR), KAPPA), ONE_Q12));
+  for (let j = 0; j < N_TOP; j++) st(G_OBAR, j, addSat(decayQ15(ld(G_OBAR, j), KAPPA), ld(oL, j)));
+  store<i32>(G_ONEBAR, addSat(decayQ15(load<i32>(G_ONEBAR), KAPPA), ONE_Q12));
 
   for (let l = 0; l < LAYERS; l++) {
     const n = lay(l, LF_N);
@@ -57,14 +57,14 @@ export function updateTraces(): void {
         for (let q = 0; q < P; q++) {
           const i = j * P + q;
           const ea = ld(epsa, i);
-          st(epsa, i, addSat(mulQ15(ea, RHO), mulQ12(pp, ld(epsv, q) - mulQ12(BETA, ea))));
+          st(epsa, i, addSat(decayQ15(ea, RHO), mulQ12(pp, ld(epsv, q) - mulQ12(BETA, ea))));
         }
       }
     }
     const rate = NEURON == NEURON_RATE;
     for (let q = 0; q < P; q++) {
       const pq = ld(pre, q);
-      st(epsv, q, addSat(mulQ15(ld(epsv, q), A), rate ? mulQ15(pq, ONE_MINUS_A) : pq));
+      st(epsv, q, addSat(decayQ15(ld(epsv, q), A), rate ? decayQ15(pq, ONE_MINUS_A) : pq));
     }
     if (ENGINE == ENGINE_EPROP) {
       for (let j = 0; j < n; j++) {
@@ -72,7 +72,7 @@ export function updateTraces(): void {
         for (let q = 0; q < P; q++) {
           const i = j * P + q;
           const e = pj == 0 ? 0 : elig(pj, epsv, epsa, j, P, q);
-          st(trace, i, addSat(mulQ15(ld(trace, i), KAPPA), e));
+          st(trace, i, addSat(decayQ15(ld(trace, i), KAPPA), e));
         }
       }
     } else if (ENGINE == ENGINE_DEEP_FACT) {
@@ -85,7 +85,7 @@ export function updateTraces(): void {
           let sp = trace + (<usize>(j * P + q) << 2);
           for (let h = 0; h < stages; h++) {
             const leak = h == stages - 1 ? KAPPA : A;
-            x = addSat(mulQ15(load<i32>(sp), leak), x);
+            x = addSat(decayQ15(load<i32>(sp), leak), x);
             store<i32>(sp, x);
             sp += <usize>S << 2;
           }
@@ -117,13 +117,13 @@ function crossDepth(): void {
       const Wk = layPtr(k, LF_W);
       const Pk = lay(k, LF_P);
       const total = nk * S;
-      for (let i = 0; i < total; i++) st(E, i, mulQ15(ld(E, i), A));
+      decayArray(E, total, A);
       if (k == l + 1) {
         for (let m = 0; m < nk; m++) {
           for (let j = 0; j < nl; j++) {
             if (ld(psiL, j) == 0) continue;
             let c = <i32>load<i16>(Wk + (<usize>(m * Pk + j) << 1));
-            if (rate) c = mulQ15(c, ONE_MINUS_A);
+            if (rate) c = decayQ15(c, ONE_MINUS_A);
             if (c == 0) continue;
             const dst = E + (<usize>(m * S + j * Pl) << 2);
             const src = eligL + (<usize>(j * Pl) << 2);
@@ -139,7 +139,7 @@ function crossDepth(): void {
             const pi = ld(psiB, i);
             if (pi == 0) continue;
             let c = mulQ12(<i32>load<i16>(Wk + (<usize>(m * Pk + i) << 1)), pi);
-            if (rate) c = mulQ15(c, ONE_MINUS_A);
+            if (rate) c = decayQ15(c, ONE_MINUS_A);
             if (c == 0) continue;
             const dst = E + (<usize>(m * S) << 2);
             const src = Eb + (<usize>(i * S) << 2);
@@ -151,7 +151,7 @@ function crossDepth(): void {
     // Readout trace N^l.
     const N = layPtr(l, LF_XN);
     const totalN = N_OUT * S;
-    for (let i = 0; i < totalN; i++) st(N, i, mulQ15(ld(N, i), KAPPA));
+    decayArray(N, totalN, KAPPA);
     if (l == top) {
       for (let o = 0; o < N_OUT; o++) {
         for (let j = 0; j < nl; j++) {
