@@ -25,7 +25,8 @@ export function liveView(names: string[], plot: boolean, stream: NodeJS.WriteStr
     if (plot) {
       const series = histories.filter((h) => h.length > 1).map((h) => h.slice(-width));
       if (series.length > 0) {
-        out.push('', 'tracking error, RMS over 1 s (rad):');
+        const legend = names.map((n, i) => `${COLORS[i]}━━${asciichart.reset} ${n}`).join('   ');
+        out.push('', `tracking error, RMS over 1 s (rad), last ${width} s:   ${legend}`);
         out.push(asciichart.plot(series, { height: 10, colors: COLORS.slice(0, series.length), format: (x: number) => x.toFixed(3).padStart(7) }));
       }
     }
