@@ -5,27 +5,16 @@ import type { NetConfig, NeuronKind } from '../reference/config.ts';
 export type CoreEngine = 'eprop' | 'deep-full' | 'deep-fact';
 export const CORE_ENGINES: readonly CoreEngine[] = ['eprop', 'deep-full', 'deep-fact'];
 
-export interface CoreConfig {
-  neuron: NeuronKind;
-  nIn: number;
-  units: number[];
-  nOut: number;
-  recurrent: boolean[];
+/** The core's configuration in real units: the reference network's fields plus the learning settings. */
+export interface CoreConfig extends Pick<NetConfig, 'neuron' | 'nIn' | 'units' | 'nOut' | 'recurrent' | 'a' | 'thr' | 'gamma' | 'beta' | 'rho' | 'kappa' | 'seed'> {
   engine: CoreEngine;
   feedback: 'symmetric' | 'random';
-  /** Leak a, thresholds etc. in real units (quantised on the way in). */
-  a: number;
-  thr: number;
-  gamma: number;
-  beta: number;
-  rho: number;
-  kappa: number;
+  /** Learning rate of SGD (quantised to Q32). */
   lr: number;
   /** Apply every `interval` learn() calls; 0 = only accumulate. */
   interval: number;
   /** |weight| limit. */
   clip: number;
-  seed: number;
 }
 
 export const FIELD_NAMES = [

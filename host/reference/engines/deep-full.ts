@@ -11,7 +11,7 @@
 import type { EngineOptions } from '../config.ts';
 import { ReadoutTrace, type Gradient } from '../gradient.ts';
 import type { Network } from '../network.ts';
-import type { OnlineEngine } from './engine.ts';
+import { addOutputTraceGradient, type OnlineEngine } from './engine.ts';
 import { LocalTrace } from './local-trace.ts';
 import { Sensitivity } from './sensitivity.ts';
 
@@ -106,15 +106,6 @@ export class DeepFull implements OnlineEngine {
 
   accumulate(err: ArrayLike<number>, grad: Gradient): void {
     this.readout.accumulate(err, grad);
-    for (let l = 0; l < this.net.L; l++) {
-      const N = this.N[l];
-      const gr = grad.theta[l];
-      const cols = gr.length;
-      for (let k = 0; k < err.length; k++) {
-        const ek = err[k];
-        if (ek === 0) continue;
-        for (let col = 0; col < cols; col++) gr[col] += ek * N[k * cols + col];
-      }
-    }
+    addOutputTraceGradient(this.N, err, grad);
   }
 }

@@ -36,3 +36,19 @@ export function applySelfBlock(
   for (let c = 0; c < d; c++) dot += gPrev[gOff + c] * x[xOff + c];
   for (let c = 0; c < d; c++) x[xOff + c] = leak[c] * x[xOff + c] + u[c] * dot;
 }
+
+/**
+ * grad^l[col] += sum_k err_k T^l[k, col] for every layer: the last step of rtrl (T = Y) and deep-full
+ * (T = N), whose per-layer traces hold d y_t / d theta^l (exactly, or deep-full's estimate).
+ */
+export function addOutputTraceGradient(traces: Float64Array[], err: ArrayLike<number>, grad: Gradient): void {
+  traces.forEach((T, l) => {
+    const gr = grad.theta[l];
+    const cols = gr.length;
+    for (let k = 0; k < err.length; k++) {
+      const ek = err[k];
+      if (ek === 0) continue;
+      for (let col = 0; col < cols; col++) gr[col] += ek * T[k * cols + col];
+    }
+  });
+}

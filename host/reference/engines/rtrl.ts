@@ -9,7 +9,7 @@
 // Equal to bptt up to rounding; memory O(n_k n_l P_l) per pair. Small nets only.
 import { ReadoutTrace, type Gradient } from '../gradient.ts';
 import { layerInputs, type Network } from '../network.ts';
-import type { OnlineEngine } from './engine.ts';
+import { addOutputTraceGradient, type OnlineEngine } from './engine.ts';
 import { Sensitivity } from './sensitivity.ts';
 
 export class Rtrl implements OnlineEngine {
@@ -85,15 +85,6 @@ export class Rtrl implements OnlineEngine {
 
   accumulate(err: ArrayLike<number>, grad: Gradient): void {
     this.readout.accumulate(err, grad);
-    for (let l = 0; l < this.net.L; l++) {
-      const Y = this.Y[l];
-      const gr = grad.theta[l];
-      const cols = gr.length;
-      for (let k = 0; k < err.length; k++) {
-        const ek = err[k];
-        if (ek === 0) continue;
-        for (let col = 0; col < cols; col++) gr[col] += ek * Y[k * cols + col];
-      }
-    }
+    addOutputTraceGradient(this.Y, err, grad);
   }
 }
