@@ -13,6 +13,7 @@ export const SCENARIOS: Record<string, Scenario> = {
   friction: { name: 'friction', description: 'friction triples', change: { kind: 'friction', scale: 3 } },
   'gain-loss': { name: 'gain-loss', description: 'the actuators lose 30% of their gain', change: { kind: 'actuatorGain', gain: 0.7 } },
   'sensor-noise': { name: 'sensor-noise', description: 'the sensors get noisy (std 0.01)', change: { kind: 'sensorNoise', std: 0.01 } },
+  'sensor-delay': { name: 'sensor-delay', description: 'the sensors lag by 2 control steps', change: { kind: 'sensorDelay', steps: 2 } },
   none: { name: 'none', description: 'nothing changes', change: null },
 };
 

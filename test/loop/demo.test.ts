@@ -52,6 +52,18 @@ test('the motor plant runs too', () => {
   assert.is(t.report, null);
 });
 
+test('every scenario runs on both plants', () => {
+  for (const plant of ['arm2', 'motor']) {
+    for (const scenario of ['payload', 'friction', 'gain-loss', 'sensor-noise', 'sensor-delay', 'none']) {
+      const m = runCli(['run', '--plant', plant, '--scenario', scenario, '--seconds', '2', '--json', '--no-report']);
+      assert.is(m.code, 0, `${plant}/${scenario}: ${m.stderr}`);
+      const t = JSON.parse(m.stdout);
+      assert.is(t.scenario, scenario);
+      for (const row of t.rows) assert.ok(Number.isFinite(row.rmsBefore) && Number.isFinite(row.rmsAfter), `${plant}/${scenario}/${row.controller}`);
+    }
+  }
+});
+
 for (const [args, what] of [
   [['--plant', 'hexapod'], '--plant'],
   [['--scenario', 'earthquake'], '--scenario'],
