@@ -51,10 +51,12 @@ export function decayArray(p: usize, n: i32, f: i32): void {
   }
 }
 
-/** Saturating i32 addition. */
+/** Saturating i32 addition (overflow when both operands share a sign the sum does not). */
 // @ts-ignore: decorator
 @inline export function addSat(a: i32, b: i32): i32 {
-  return sat32(<i64>a + <i64>b);
+  const s = a + b;
+  if (((a ^ s) & (b ^ s)) < 0) return a < 0 ? -2147483648 : 2147483647;
+  return s;
 }
 
 /** Round an i64 Q24 value (a Q12 x Q12 sum) to Q12 with round half up, saturated. */

@@ -17,17 +17,36 @@ import { lay, layPtr, xeOffset, LF_N, LF_P, LF_W, LF_PSI, LF_PSIPREV, LF_PRE, LF
 import { LAYERS, NEURON, ENGINE, A, ONE_MINUS_A, BETA, RHO, KAPPA, N_OUT, N_TOP, RANDOM_FEEDBACK } from './params';
 import { NEURON_ALIF, NEURON_RATE, ENGINE_EPROP, ENGINE_DEEP_FACT, ENGINE_DEEP_FULL } from './config';
 import { mulQ12, decayQ15, decayArray, addSat, ONE_Q12 } from './fixed';
+import { copy, zero } from './memory';
 
 // @ts-ignore: decorator
 @inline function ld(p: usize, i: i32): i32 { return load<i32>(p + (<usize>i << 2)); }
 // @ts-ignore: decorator
 @inline function st(p: usize, i: i32, v: i32): void { store<i32>(p + (<usize>i << 2), v); }
 
-/** elig_jq for layer l (psi_j non-zero). */
-// @ts-ignore: decorator
-@inline function elig(psiJ: i32, epsv: usize, epsa: usize, j: i32, P: i32, q: i32): i32 {
-  if (NEURON == NEURON_ALIF) return mulQ12(psiJ, ld(epsv, q) - mulQ12(BETA, ld(epsa, j * P + q)));
-  return mulQ12(psiJ, ld(epsv, q));
+/** One row of eligibilities (at most 64 + 64 + 1 presynaptic values). */
+const ELIG: usize = memory.data(4 * 132, 16);
+
+/** dst[i] <- dst[i] + c src[i] for i < n (Q12, saturating). */
+function axpyRow(dst: usize, src: usize, n: i32, c: i32): void {
+  const end = dst + (<usize>n << 2);
+  for (let p = dst, i = src; p < end; p += 4, i += 4) {
+    const x = load<i32>(i);
+    if (x != 0) store<i32>(p, addSat(load<i32>(p), mulQ12(c, x)));
+  }
+}
+
+/** dst[q] <- leak dst[q] + input[q] for q < P (input 0: no input, decay only). */
+function filterRow(dst: usize, input: usize, P: i32, leak: i32): void {
+  const end = dst + (<usize>P << 2);
+  if (input == 0) {
+    for (let p = dst; p < end; p += 4) {
+      const x = load<i32>(p);
+      if (x != 0) store<i32>(p, decayQ15(x, leak));
+    }
+    return;
+  }
+  for (let p = dst, i = input; p < end; p += 4, i += 4) store<i32>(p, addSat(decayQ15(load<i32>(p), leak), load<i32>(i)));
 }
 
 /** Feedback weight F[o, m] from output o to top unit m. */
@@ -66,35 +85,29 @@ export function updateTraces(): void {
       const pq = ld(pre, q);
       st(epsv, q, addSat(decayQ15(ld(epsv, q), A), rate ? decayQ15(pq, ONE_MINUS_A) : pq));
     }
-    if (ENGINE == ENGINE_EPROP) {
-      for (let j = 0; j < n; j++) {
-        const pj = ld(psi, j);
-        for (let q = 0; q < P; q++) {
-          const i = j * P + q;
-          const e = pj == 0 ? 0 : elig(pj, epsv, epsa, j, P, q);
-          st(trace, i, addSat(decayQ15(ld(trace, i), KAPPA), e));
-        }
+    const stages = ENGINE == ENGINE_EPROP ? 1 : ENGINE == ENGINE_DEEP_FACT ? LAYERS - l : 0;
+    const S = n * P;
+    for (let j = 0; j < n; j++) {
+      const pj = ld(psi, j);
+      const row = <usize>(j * P) << 2;
+      // This row's eligibility into ELIG (a silent unit, psi = 0, has none).
+      if (pj != 0) {
+        if (NEURON == NEURON_ALIF) for (let q = 0; q < P; q++) st(ELIG, q, mulQ12(pj, ld(epsv, q) - mulQ12(BETA, ld(epsa + row, q))));
+        else for (let q = 0; q < P; q++) st(ELIG, q, mulQ12(pj, ld(epsv, q)));
       }
-    } else if (ENGINE == ENGINE_DEEP_FACT) {
-      const stages = LAYERS - l;
-      const S = n * P;
-      for (let j = 0; j < n; j++) {
-        const pj = ld(psi, j);
-        for (let q = 0; q < P; q++) {
-          let x = pj == 0 ? 0 : elig(pj, epsv, epsa, j, P, q);
-          let sp = trace + (<usize>(j * P + q) << 2);
-          for (let h = 0; h < stages; h++) {
-            const leak = h == stages - 1 ? KAPPA : A;
-            x = addSat(decayQ15(load<i32>(sp), leak), x);
-            store<i32>(sp, x);
-            sp += <usize>S << 2;
-          }
-        }
+      if (stages == 0) {
+        // deep-full keeps this step's eligibility for crossDepth().
+        if (pj != 0) copy(trace + row, ELIG, <usize>P << 2);
+        else zero(trace + row, <usize>P << 2);
+        continue;
       }
-    } else {
-      for (let j = 0; j < n; j++) {
-        const pj = ld(psi, j);
-        for (let q = 0; q < P; q++) st(trace, j * P + q, pj == 0 ? 0 : elig(pj, epsv, epsa, j, P, q));
+      // Filter cascade: stage h <- leak_h stage h + input (the eligibility, then the stage below);
+      // the last stage (the only one for eprop) has the readout leak kappa.
+      let input: usize = pj != 0 ? ELIG : 0;
+      for (let h = 0; h < stages; h++) {
+        const dst = trace + (<usize>(h * S) << 2) + row;
+        filterRow(dst, input, P, h == stages - 1 ? KAPPA : A);
+        input = dst;
       }
     }
   }
@@ -125,9 +138,7 @@ function crossDepth(): void {
             let c = <i32>load<i16>(Wk + (<usize>(m * Pk + j) << 1));
             if (rate) c = decayQ15(c, ONE_MINUS_A);
             if (c == 0) continue;
-            const dst = E + (<usize>(m * S + j * Pl) << 2);
-            const src = eligL + (<usize>(j * Pl) << 2);
-            for (let q = 0; q < Pl; q++) st(dst, q, addSat(ld(dst, q), mulQ12(c, ld(src, q))));
+            axpyRow(E + (<usize>(m * S + j * Pl) << 2), eligL + (<usize>(j * Pl) << 2), Pl, c);
           }
         }
       } else {
@@ -141,9 +152,7 @@ function crossDepth(): void {
             let c = mulQ12(<i32>load<i16>(Wk + (<usize>(m * Pk + i) << 1)), pi);
             if (rate) c = decayQ15(c, ONE_MINUS_A);
             if (c == 0) continue;
-            const dst = E + (<usize>(m * S) << 2);
-            const src = Eb + (<usize>(i * S) << 2);
-            for (let col = 0; col < S; col++) st(dst, col, addSat(ld(dst, col), mulQ12(c, ld(src, col))));
+            axpyRow(E + (<usize>(m * S) << 2), Eb + (<usize>(i * S) << 2), S, c);
           }
         }
       }
@@ -158,9 +167,7 @@ function crossDepth(): void {
           if (ld(psiL, j) == 0) continue;
           const f = feedback(o, j);
           if (f == 0) continue;
-          const dst = N + (<usize>(o * S + j * Pl) << 2);
-          const src = eligL + (<usize>(j * Pl) << 2);
-          for (let q = 0; q < Pl; q++) st(dst, q, addSat(ld(dst, q), mulQ12(f, ld(src, q))));
+          axpyRow(N + (<usize>(o * S + j * Pl) << 2), eligL + (<usize>(j * Pl) << 2), Pl, f);
         }
       }
     } else {
@@ -172,9 +179,7 @@ function crossDepth(): void {
           if (pm == 0) continue;
           const c = mulQ12(feedback(o, m), pm);
           if (c == 0) continue;
-          const dst = N + (<usize>(o * S) << 2);
-          const src = Et + (<usize>(m * S) << 2);
-          for (let col = 0; col < S; col++) st(dst, col, addSat(ld(dst, col), mulQ12(c, ld(src, col))));
+          axpyRow(N + (<usize>(o * S) << 2), Et + (<usize>(m * S) << 2), S, c);
         }
       }
     }
