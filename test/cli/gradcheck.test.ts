@@ -44,6 +44,22 @@ test('--dump writes a case an independent implementation can recompute', () => {
   g.theta.forEach((t, l) => assert.ok(cosine(t, c.gradients.bptt.theta[l]) > 0.999999));
 });
 
+test('--fixed compares the wasm core with the float64 engine of the same name', () => {
+  const r = runCli(['gradcheck', '--fixed', '--layers', '1,2', '--units', '8', '--steps', '60', '--seeds', '2', '--json']);
+  assert.is(r.code, 0, r.stderr);
+  const out = JSON.parse(r.stdout);
+  assert.is(out.fixed, true);
+  assert.is(out.results.length, 2 * 3);
+  for (const row of out.results) {
+    assert.is(row.error, undefined);
+    assert.is(row.cosine.length, row.layers);
+    for (const c of row.cosine) assert.ok(c >= 0.99, `${row.engine} L=${row.layers}: ${c}`);
+  }
+  const big = runCli(['gradcheck', '--fixed', '--layers', '5']);
+  assert.is(big.code, 2);
+  assert.match(big.stderr, /--layers/);
+});
+
 for (const [args, option] of [
   [['--neuron', 'izhikevich'], '--neuron'],
   [['--layers', '0'], '--layers'],
