@@ -125,6 +125,7 @@ async function emulatedLink(task: TrackingTask, wiring: Wiring, seed: number, sa
   const port = new SerialPortStream({ binding: InProcessBinding, path: board.path, baudRate: FIRMATA_BAUD, autoOpen: false });
   port.on('error', fail);
   const io = new Firmata(port, { samplingInterval: samplingMs });
+  io.on('error', fail); // firmata-io re-emits port errors; without a listener they would crash the process
   return {
     io,
     plant,
@@ -145,6 +146,7 @@ async function serialLink(path: string, samplingMs: number): Promise<Link> {
   const port = new SerialPort({ path, baudRate: FIRMATA_BAUD, autoOpen: false });
   port.on('error', fail);
   const io = new Firmata(port, { samplingInterval: samplingMs });
+  io.on('error', fail); // firmata-io re-emits port errors; without a listener they would crash the process
   return {
     io,
     plant: null,

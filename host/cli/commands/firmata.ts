@@ -2,6 +2,7 @@
 // online learner on the motor through a Firmata board: a real Uno on --port, or (default) the
 // emulated ATmega328P running the real StandardFirmata .hex, or --sim (the sim IO plugin).
 // `firmataAction` is what `deeptrace run --firmata PATH` calls as well.
+import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { runFirmata, type FirmataOptions, type FirmataResult } from '../../firmata/rig.ts';
 import { SCENARIO_NAMES } from '../../../sims/loop/scenarios.ts';
@@ -36,6 +37,7 @@ export function firmataHeadline(r: FirmataResult): string {
 /** Run the rig with CLI flags and print the table (or JSON); writes the report folder unless told not to. */
 export async function firmataAction(f: FirmataFlags): Promise<FirmataResult> {
   if (f.port !== undefined && f.sim) throw new UsageError('--port and --sim exclude each other');
+  if (f.port !== undefined && !existsSync(f.port)) throw new UsageError(`no serial port at '${f.port}' (see 'deeptrace list')`);
   const o: FirmataOptions = {
     ...(f.port !== undefined ? { path: f.port } : f.sim ? { sim: true } : { emulated: true }),
     seconds: f.seconds, seed: f.seed, engine: f.engine, scenario: f.scenario, samplingMs: f.sampling,

@@ -10,6 +10,7 @@ import { runForwardModel } from '../../../sims/loop/forward-model.ts';
 import { progressBar } from '../progress.ts';
 import { liveView } from '../../report/live.ts';
 import { integer, oneOf, positive } from '../options.ts';
+import { UsageError } from '../errors.ts';
 
 interface Flags {
   plant: string;
@@ -22,6 +23,8 @@ interface Flags {
   out: string;
   report: boolean;
   mode: 'tracking' | 'forward-model';
+  port?: string;
+  firmata?: string;
 }
 
 export function runCommand(program: Command): void {
@@ -38,8 +41,18 @@ export function runCommand(program: Command): void {
     .option('--out <dir>', 'where report folders go', 'runs')
     .option('--no-report', 'do not write a report folder')
     .option('--mode <mode>', 'tracking: feedback-error learning of the control command; forward-model: learn to predict the next sensor reading while PD tracks', oneOf('--mode', ['tracking', 'forward-model'] as const), 'tracking')
+    .option('--port <path>', "run the network on a device at this serial port (e.g. the path 'deeptrace device --pty' prints); the plant stays simulated here. Ctrl-C stops: STOP is sent and the report covers what ran")
+    .option('--firmata <path>', "drive a real Firmata board (StandardFirmata on an Uno; wiring in 'deeptrace firmata --help') with the learner on this PC: the same code path as the emulated rig of 'deeptrace firmata'; motor plant, no scenario")
     .action(async (f: Flags) => {
+      if (f.firmata !== undefined) {
+        if (f.port !== undefined) throw new UsageError('--firmata and --port exclude each other');
+        const { firmataAction } = await import('./firmata.ts');
+        await firmataAction({ port: f.firmata, seconds: f.seconds ?? 24, seed: f.seed, engine: f.engine, scenario: 'none', sampling: 20, json: f.json, plot: f.plot, out: f.out, report: f.report });
+        return;
+      }
       const o: DemoOptions = { plant: f.plant, scenario: f.scenario, engine: f.engine, seconds: f.seconds ?? TASKS[f.plant].defaultSeconds, seed: f.seed };
+      if (f.port !== undefined && f.mode !== 'tracking') throw new UsageError('--port runs --mode tracking only');
+      if (f.port !== undefined) return (await import('../../client/run-on-port.ts')).runOnPort(o, { ...f, port: f.port });
       if (f.mode === 'forward-model') return forwardModel(o, f);
       const names = ['PD alone', 'frozen network', TASKS[f.plant].makeAdaptive().name, `online deep e-prop (${f.engine})`];
       const tty = process.stderr.isTTY === true;

@@ -1,0 +1,105 @@
+/* dt_core_wasm3.c: the WASM3 backend: core.wasm interpreted by Wasm3 0.5.0 (the Arduino /
+ * PlatformIO library "Wasm3"), written against its public API (wasm3.h) plus one field of
+ * m3_env.h, the runtime's memoryLimit.
+ *
+ * NOT COMPILED OR RUN IN THIS REPOSITORY: there is no Wasm3 source here (PlatformIO fetches it).
+ * Kept deliberately small; everything it does not have to know lives in dt_core.c. */
+#include "dt_config.h"
+#if DT_BACKEND == DT_BACKEND_WASM3
+
+#include <stddef.h>
+#include "wasm3.h"
+#include "m3_env.h" /* M3Runtime.memoryLimit */
+#include "dt_core_backend.h"
+#include "dt_core_image.h"
+
+#ifndef DT_CORE_SLOTS
+#define DT_CORE_SLOTS 2 /* the running core and an uploaded candidate */
+#endif
+
+struct dt_core {
+    IM3Runtime rt;
+    IM3Function fn[DT_FN_COUNT];
+};
+
+static IM3Environment env;
+static struct dt_core slots[DT_CORE_SLOTS];
+
+int dt_backend_accepts_images(void) { return 1; }
+const char *dt_backend_name(void) { return "wasm3"; }
+
+/* 1 when f takes argc i32 and returns one i32. */
+static int abi_ok(IM3Function f, uint32_t argc)
+{
+    if (m3_GetArgCount(f) != argc || m3_GetRetCount(f) != 1 || m3_GetRetType(f, 0) != c_m3Type_i32) return 0;
+    for (uint32_t i = 0; i < argc; i++)
+        if (m3_GetArgType(f, i) != c_m3Type_i32) return 0;
+    return 1;
+}
+
+int dt_backend_open(dt_core **o_core, const uint8_t *image, uint32_t len)
+{
+    struct dt_core *c = NULL;
+    for (int i = 0; i < DT_CORE_SLOTS && !c; i++)
+        if (!slots[i].rt) c = &slots[i];
+    if (!c) return DT_CORE_E_NO_SLOT;
+    if (!image) {
+        image = dt_core_image;
+        len = dt_core_image_len;
+    }
+    if (!env && !(env = m3_NewEnvironment())) return DT_CORE_E_LOAD;
+
+    IM3Runtime rt = m3_NewRuntime(env, DT_WASM3_STACK_BYTES, NULL);
+    if (!rt) return DT_CORE_E_LOAD;
+    rt->memoryLimit = DT_WASM3_MEMORY_LIMIT; /* before LoadModule allocates the page */
+
+    IM3Module mod = NULL;
+    if (m3_ParseModule(env, &mod, image, len) != m3Err_none) goto fail;
+    if (m3_LoadModule(rt, mod) != m3Err_none) {
+        m3_FreeModule(mod); /* not owned by the runtime when loading failed */
+        goto fail;
+    }
+    for (int f = 0; f < DT_FN_COUNT; f++) {
+        if (m3_FindFunction(&c->fn[f], rt, dt_core_fns[f].name) != m3Err_none || !abi_ok(c->fn[f], dt_core_fns[f].argc)) {
+            m3_FreeRuntime(rt);
+            return DT_CORE_E_ABI;
+        }
+    }
+    c->rt = rt;
+    *o_core = c;
+    return 0;
+fail:
+    m3_FreeRuntime(rt);
+    return DT_CORE_E_LOAD;
+}
+
+void dt_backend_close(dt_core *c)
+{
+    if (!c->rt) return;
+    m3_FreeRuntime(c->rt); /* frees the loaded module too; the image stays the caller's */
+    c->rt = NULL;
+}
+
+uint8_t *dt_backend_memory(dt_core *c, uint32_t *o_size)
+{
+    return m3_GetMemory(c->rt, o_size, 0);
+}
+
+int dt_backend_call(dt_core *c, dt_fn fn, const int32_t *a, int32_t *o_result)
+{
+    IM3Function f = c->fn[fn];
+    M3Result r;
+    switch (dt_core_fns[fn].argc) {
+    case 0: r = m3_CallV(f); break;
+    case 1: r = m3_CallV(f, a[0]); break;
+    case 2: r = m3_CallV(f, a[0], a[1]); break;
+    default: r = m3_CallV(f, a[0], a[1], a[2]); break;
+    }
+    if (r != m3Err_none) return DT_CORE_E_TRAP;
+    int32_t v = 0;
+    if (m3_GetResultsV(f, &v) != m3Err_none) return DT_CORE_E_TRAP;
+    *o_result = v;
+    return 0;
+}
+
+#endif /* DT_BACKEND_WASM3 */

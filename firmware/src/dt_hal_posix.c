@@ -1,0 +1,182 @@
+/* dt_hal_posix.c: the HAL on Linux (and other POSIX systems): the serial link is a tty path given
+ * on the command line (a pty from socat in the tests, or a USB-serial adapter), set to raw mode;
+ * persistence is one file per blob in a directory, each written atomically (temporary file, fsync,
+ * rename). Normally no sensors: the host drives the steps with SENSOR_FRAMEs. With --local the
+ * firmware runs its own control loop (HAL mode) on a simulated joint, so that path runs here too.
+ *
+ *   dt_fw [--store DIR] [--local] PORT   serve the protocol on PORT ("-" = stdin/stdout)
+ *   dt_fw --self-test                    print the core's self-test checksum and exit */
+#include "dt_config.h"
+#if defined(DT_BOARD_POSIX)
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+#include "dt_hal.h"
+
+static int fd_in = -1, fd_out = -1;
+static const char *store_dir;
+static int local_loop;
+
+static void usage(void)
+{
+    fprintf(stderr, "usage: dt_fw [--store DIR] [--local] PORT | dt_fw --self-test\n");
+}
+
+int dt_hal_init(int argc, char **argv)
+{
+    const char *port = NULL;
+    int self_test = 0;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--store") == 0 && i + 1 < argc) store_dir = argv[++i];
+        else if (strcmp(argv[i], "--self-test") == 0) self_test = 1;
+        else if (strcmp(argv[i], "--local") == 0) local_loop = 1;
+        else if (argv[i][0] == '-' && argv[i][1] != '\0') { usage(); return -1; }
+        else port = argv[i];
+    }
+    if (self_test) return 0; /* no link: dt_hal_read reports it closed after setup */
+    if (!port) { usage(); return -1; }
+    if (strcmp(port, "-") == 0) {
+        fd_in = 0;
+        fd_out = 1;
+        return 0;
+    }
+    fd_in = fd_out = open(port, O_RDWR | O_NOCTTY);
+    if (fd_in < 0) {
+        fprintf(stderr, "dt: cannot open %s: %s\n", port, strerror(errno));
+        return -1;
+    }
+    struct termios t;
+    if (tcgetattr(fd_in, &t) == 0) {
+        cfmakeraw(&t);
+        cfsetispeed(&t, B115200);
+        cfsetospeed(&t, B115200);
+        tcsetattr(fd_in, TCSANOW, &t);
+    }
+    return 0;
+}
+
+static uint64_t now_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+uint32_t dt_hal_millis(void) { return (uint32_t)(now_us() / 1000u); }
+uint32_t dt_hal_micros(void) { return (uint32_t)now_us(); }
+
+int dt_hal_read(uint8_t *buf, uint32_t cap, uint32_t wait_us)
+{
+    if (fd_in < 0) return -1;
+    struct pollfd p = { .fd = fd_in, .events = POLLIN };
+    int r = poll(&p, 1, (int)((wait_us + 999) / 1000));
+    if (r < 0) return errno == EINTR ? 0 : -1;
+    if (r == 0) return 0;
+    ssize_t n = read(fd_in, buf, cap);
+    if (n > 0) return (int)n;
+    if (n < 0 && (errno == EAGAIN || errno == EINTR)) return 0;
+    return -1; /* end of file, or EIO: the other end of the pty is gone */
+}
+
+void dt_hal_write(const uint8_t *p, uint32_t n)
+{
+    while (n && fd_out >= 0) {
+        ssize_t w = write(fd_out, p, n);
+        if (w < 0) {
+            if (errno == EINTR || errno == EAGAIN) continue;
+            return;
+        }
+        p += w;
+        n -= (uint32_t)w;
+    }
+}
+
+/* --local: one simulated joint, unit inertia with viscous friction (q'' = u - 0.5 q'), integrated
+ * per control period; reference r = sin(2 pi 0.5 t); PD kp = 10, kd = 1; features [r, r'/4,
+ * r''/10, cos(2 pi 0.5 t)]; network units = 4 actuator units. n_in = 4, n_out = 1. */
+static double sim_q, sim_dq, sim_u, sim_t;
+static uint64_t sim_last_us;
+
+int dt_hal_sense(int32_t *values, int n)
+{
+    const double w = 2.0 * 3.14159265358979 * 0.5, scale = 4.0;
+    if (!local_loop || n != 5) return -1;
+    uint64_t now = now_us();
+    double dt = sim_last_us ? (double)(now - sim_last_us) * 1e-6 : 0.0;
+    sim_last_us = now;
+    sim_dq += dt * (sim_u - 0.5 * sim_dq); /* semi-implicit Euler over the elapsed period */
+    sim_q += dt * sim_dq;
+    sim_t += dt;
+    double r = sin(w * sim_t), rv = w * cos(w * sim_t), ra = -w * w * sin(w * sim_t);
+    double u_pd = 10.0 * (r - sim_q) + 1.0 * (rv - sim_dq);
+    double f[5] = { r, rv / 4.0, ra / 10.0, cos(w * sim_t), u_pd / scale };
+    for (int i = 0; i < 5; i++) values[i] = (int32_t)lround(f[i] * 4096.0);
+    return 0;
+}
+
+void dt_hal_actuate(const int32_t *u, int n)
+{
+    if (n >= 1) sim_u = (double)u[0] / 4096.0 * 4.0;
+}
+
+void dt_hal_safe(void) { sim_u = 0.0; }
+int dt_hal_local_loop(void) { return local_loop; }
+
+void dt_hal_log(const char *msg) { fprintf(stderr, "dt: %s\n", msg); }
+
+static int blob_path(char *out, size_t cap, const char *key, const char *suffix)
+{
+    int n = snprintf(out, cap, "%s/%s%s", store_dir, key, suffix);
+    return n > 0 && (size_t)n < cap ? 0 : -1;
+}
+
+int dt_hal_store_put(const char *key, const dt_span *parts, int nparts)
+{
+    char tmp[512], dst[512];
+    if (!store_dir || blob_path(tmp, sizeof tmp, key, ".tmp") || blob_path(dst, sizeof dst, key, "")) return -1;
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (fd < 0) return -1;
+    for (int i = 0; i < nparts; i++) {
+        const uint8_t *p = parts[i].p;
+        uint32_t n = parts[i].n;
+        while (n) {
+            ssize_t w = write(fd, p, n);
+            if (w <= 0) { close(fd); unlink(tmp); return -1; }
+            p += w;
+            n -= (uint32_t)w;
+        }
+    }
+    if (fsync(fd) != 0 || close(fd) != 0 || rename(tmp, dst) != 0) { unlink(tmp); return -1; }
+    int dir = open(store_dir, O_RDONLY);
+    if (dir >= 0) { fsync(dir); close(dir); } /* make the rename itself durable */
+    return 0;
+}
+
+int32_t dt_hal_store_get(const char *key, uint8_t *buf, uint32_t cap)
+{
+    char path[512];
+    if (!store_dir || blob_path(path, sizeof path, key, "")) return -1;
+    int fd = open(path, O_RDONLY);
+    if (fd < 0) return -1;
+    uint32_t got = 0;
+    for (;;) {
+        uint8_t extra;
+        ssize_t r = got < cap ? read(fd, buf + got, cap - got) : read(fd, &extra, 1);
+        if (r < 0) { close(fd); return -1; }
+        if (r == 0) break;
+        if (got == cap) { close(fd); return -1; } /* larger than cap */
+        got += (uint32_t)r;
+    }
+    close(fd);
+    return (int32_t)got;
+}
+
+#endif /* DT_BOARD_POSIX */

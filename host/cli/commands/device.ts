@@ -1,0 +1,78 @@
+// `deeptrace device --pty`: the virtual device (host/device/) on one end of a socat pty pair, so the
+// host commands (run --port, monitor, snapshot, upload) can talk to it as to a USB serial device.
+// `--port PATH` runs it on a real serial port instead. Runs until Ctrl-C.
+import type { Command } from 'commander';
+import { UsageError } from '../errors.ts';
+
+interface Flags {
+  pty?: boolean;
+  port?: string;
+  link?: string;
+  name: string;
+  quiet?: boolean;
+}
+
+const stamp = () => new Date().toISOString().slice(11, 23);
+
+export function deviceCommand(program: Command): void {
+  program
+    .command('device')
+    .description('run the virtual device (the wasm core behind the serial protocol) on a pty pair made with socat, or on a serial port')
+    .option('--pty', 'make a virtual serial cable with socat and print the path the host side opens')
+    .option('--link <path>', 'with --pty: where the host-side link goes (the device side is PATH.device); default: a fresh temporary folder')
+    .option('--port <path>', 'run on this serial port instead of a pty')
+    .option('--name <name>', 'device name sent in HELLO', 'deeptrace-virtual')
+    .option('--quiet', 'do not log commands, errors and the watchdog on stderr')
+    .addHelpText('after', '\nExample:\n  deeptrace device --pty                    # prints e.g. /tmp/deeptrace-pty-XXXX/host\n  deeptrace run --port /tmp/deeptrace-pty-XXXX/host --seconds 20\n')
+    .action(async (f: Flags) => {
+      if (!!f.pty === (f.port !== undefined)) throw new UsageError('give exactly one of --pty (a virtual serial cable made with socat) or --port PATH');
+      if (f.link !== undefined && !f.pty) throw new UsageError('--link goes with --pty');
+      if (Buffer.byteLength(f.name) > 255) throw new UsageError('--name must be at most 255 bytes');
+      const { startSocat } = await import('../../transport/socat.ts');
+      const { SerialTransport } = await import('../../transport/serial.ts');
+      const { VirtualDevice } = await import('../../device/device.ts');
+      const { interruptSignal, aborted } = await import('../../client/cli-port.ts');
+      const say = (line: string) => process.stderr.write(`${stamp()} ${line}\n`);
+      let socat: Awaited<ReturnType<typeof startSocat>> | null = null;
+      if (f.pty) {
+        try {
+          socat = await startSocat(f.link ? { a: `${f.link}.device`, b: f.link } : {});
+        } catch (err) {
+          const msg = (err as NodeJS.ErrnoException).code === 'ENOENT' ? "'socat' is not installed (apt-get install socat)" : (err as Error).message;
+          throw new Error(msg);
+        }
+      }
+      const devicePath = socat ? socat.a : f.port!;
+      let transport;
+      try {
+        transport = await SerialTransport.open(devicePath);
+      } catch (err) {
+        await socat?.stop();
+        if ((err as Error).message.includes('No such file')) throw new UsageError(`--port ${devicePath}: no such serial port`);
+        throw err;
+      }
+      const intr = interruptSignal();
+      const device = new VirtualDevice(transport, { name: f.name, log: f.quiet ? undefined : say });
+      const hostPath = socat ? socat.b : f.port!;
+      const checksum = device.session.checksum.toString(16).padStart(8, '0');
+      process.stdout.write(
+        `deeptrace device: '${f.name}' ready (core self-test checksum 0x${checksum})\n` +
+          (socat ? `host side: ${hostPath}\n  e.g. deeptrace run --port ${hostPath} --seconds 20\n` : `on ${hostPath}\n`) +
+          'Ctrl-C to stop\n',
+      );
+      const gone = new Promise<string>((resolve) => {
+        device.once('close', (info) => info.unplugged && resolve('the serial link went away'));
+        socat?.exited.then(() => resolve('socat exited'));
+      });
+      let why = await Promise.race([aborted(intr.signal).then(() => null), gone]);
+      // Ctrl-C on a terminal reaches socat too; it may exit before our own handler runs.
+      if (why) await new Promise((r) => setTimeout(r, 200));
+      if (intr.signal.aborted) why = null;
+      intr.dispose();
+      await device.close();
+      await socat?.stop();
+      const s = device.stats;
+      process.stderr.write(`deeptrace device: stopped; ${s.messages} frame(s) received, ${s.rejected} rejected\n`);
+      if (why) throw new Error(`device stopped: ${why}`);
+    });
+}

@@ -1,0 +1,215 @@
+// The virtual device: the device side of docs/protocol.md §9 on any Transport, running the real wasm
+// core. Messages in, session calls, answers out; the watchdog; core upload and snapshots in chunks.
+// Frames the decoder rejects (bad CRC, garbage) are only counted: they never reach this logic.
+import { EventEmitter } from 'node:events';
+import { PROTOCOL_VERSION, Status, statusName, type Envelope, type Message, type MessageTypeName } from '../protocol/index.ts';
+import { compileCore } from '../core/core.ts';
+import { MessageLink } from '../transport/link.ts';
+import type { CloseInfo, Transport } from '../transport/transport.ts';
+import { AckCache } from './ack-cache.ts';
+import { Session, type Outcome } from './session.ts';
+import { UploadReceiver } from './upload.ts';
+import { verifyCore } from './verify-core.ts';
+import { Watchdog } from './watchdog.ts';
+
+export const DEVICE_NAME = 'deeptrace-virtual';
+/** SNAPSHOT_DATA chunk size. */
+export const SNAPSHOT_CHUNK = 1000;
+
+export interface DeviceOptions {
+  name?: string;
+  /** The boot core; default build/core.wasm. */
+  module?: WebAssembly.Module;
+  /** One line per notable event (verbose CLI). */
+  log?: (line: string) => void;
+}
+
+export interface DeviceEvents {
+  /** The actuator command changed: a step was applied, or the safe state (all zero) was entered. */
+  actuators: [values: number[], safe: boolean];
+  /** Entered the safe state because of the watchdog. */
+  watchdog: [];
+  /** A new core was swapped in. */
+  swap: [checksum: number];
+  close: [info: CloseInfo];
+}
+
+/** Messages too frequent to log when they succeed. */
+const QUIET_OK = new Set<MessageTypeName>(['SENSOR_FRAME', 'SNAPSHOT_PUT', 'CORE_UPLOAD_CHUNK', 'HELLO']);
+
+/** HELLO.coreVersion is u16: major in the high byte, minor in the low byte of version(). */
+export function helloCoreVersion(v: number): number {
+  return (((v >>> 16) & 0xff) << 8) | (v & 0xff);
+}
+
+export class VirtualDevice extends EventEmitter<DeviceEvents> {
+  readonly session: Session;
+  readonly link: MessageLink;
+  readonly name: string;
+  private readonly acks = new AckCache();
+  private readonly upload = new UploadReceiver();
+  private readonly watchdog = new Watchdog(() => this.onWatchdog());
+  private readonly log: (line: string) => void;
+
+  /** Boots (self-test), then says HELLO on the transport. */
+  constructor(transport: Transport, opts: DeviceOptions = {}) {
+    super();
+    this.name = opts.name ?? DEVICE_NAME;
+    this.log = opts.log ?? (() => {});
+    this.session = new Session(opts.module ?? compileCore());
+    this.link = new MessageLink(transport);
+    this.link.on('message', (e) => this.onMessage(e));
+    this.link.on('reject', (r) => this.log(`rejected frame (${r.reason}): ${r.detail}`));
+    this.link.on('close', (info) => {
+      this.watchdog.stop();
+      if (this.session.state === 'RUNNING') this.session.stop();
+      this.log(`link closed${info.unplugged ? ' (unplugged)' : ''}`);
+      this.emit('close', info);
+    });
+    this.sendHello();
+  }
+
+  /** Frames decoded and rejected, per reason. */
+  get stats() {
+    return this.link.stats;
+  }
+
+  get actuators(): number[] {
+    return this.session.actuators;
+  }
+
+  close(): Promise<void> {
+    this.watchdog.stop();
+    return this.link.close();
+  }
+
+  private send(m: Message, ackRequested = false): void {
+    if (this.link.isOpen) this.link.send(m, { ackRequested });
+  }
+
+  private sendHello(): void {
+    const s = this.session;
+    this.send({ type: 'HELLO', protocolVersion: PROTOCOL_VERSION, coreVersion: helloCoreVersion(s.version), selfTestChecksum: s.checksum, name: this.name });
+  }
+
+  /**
+   * A failure is explained in an ERROR (sent first, so the host has the text when the ACK comes);
+   * then the ACK when asked, remembered for retransmissions.
+   */
+  private answer(e: Envelope, o: Outcome): void {
+    const t = e.message.type;
+    if (o.status !== Status.OK) {
+      this.log(`${t}: ${statusName(o.status)}${o.text ? ` (${o.text})` : ''}`);
+      this.send({ type: 'ERROR', code: o.status, text: (o.text ?? '').slice(0, 200) });
+    } else if (!QUIET_OK.has(t)) {
+      this.log(`${t}${t === 'LEARN' && e.message.type === 'LEARN' ? (e.message.on ? ' on' : ' off') : ''}: OK`);
+    }
+    if (e.ackRequested) {
+      this.send({ type: 'ACK', ackedSeq: e.seq, status: o.status });
+      if (e.message.type !== 'SENSOR_FRAME') this.acks.remember(e, o.status);
+    }
+  }
+
+  private onMessage(e: Envelope): void {
+    const m = e.message;
+    if (e.ackRequested && m.type !== 'SENSOR_FRAME') {
+      const again = this.acks.lookup(e);
+      if (again !== undefined) {
+        this.send({ type: 'ACK', ackedSeq: e.seq, status: again });
+        return;
+      }
+    }
+    const s = this.session;
+    switch (m.type) {
+      case 'HELLO':
+        this.log(`HELLO from '${m.name}'`);
+        this.sendHello();
+        if (m.protocolVersion !== PROTOCOL_VERSION) return this.answer(e, { status: Status.E_VERSION_MISMATCH, text: `protocol ${m.protocolVersion} not supported (${PROTOCOL_VERSION})` });
+        return this.answer(e, { status: Status.OK });
+      case 'CONFIGURE': {
+        const o = s.configure(m.config);
+        if (o.status === Status.OK) this.watchdog.stop();
+        return this.answer(e, o);
+      }
+      case 'START': {
+        const o = s.start();
+        if (o.status === Status.OK) this.watchdog.kick(s.cfg!.watchdogMs);
+        return this.answer(e, o);
+      }
+      case 'STOP':
+        this.watchdog.stop();
+        this.answer(e, s.stop());
+        this.emit('actuators', s.actuators, true);
+        return;
+      case 'LEARN':
+        return this.answer(e, s.setLearning(m.on));
+      case 'SENSOR_FRAME':
+        return this.onSensor(e, m.step, m.values);
+      case 'SNAPSHOT_GET':
+        return this.onSnapshotGet(e);
+      case 'SNAPSHOT_PUT':
+        return this.answer(e, s.putSnapshot(m.offset, m.total, m.data));
+      case 'CORE_UPLOAD_BEGIN':
+        return this.answer(e, { status: this.upload.begin(m.size, m.crc) });
+      case 'CORE_UPLOAD_CHUNK':
+        return this.answer(e, { status: this.upload.chunk(m.offset, m.data) });
+      case 'CORE_UPLOAD_END':
+        return this.onUploadEnd(e);
+      case 'ACK':
+      case 'ERROR':
+        return;
+      default:
+        return this.answer(e, { status: Status.E_UNSUPPORTED, text: `${m.type} is not a host-to-device message` });
+    }
+  }
+
+  private onSensor(e: Envelope, step: number, values: number[]): void {
+    const s = this.session;
+    const r = s.sensor(step, values);
+    if (!r.ok) return this.answer(e, r);
+    const cfg = s.cfg!;
+    this.watchdog.kick(cfg.watchdogMs);
+    this.send({ type: 'ACTUATOR_FRAME', step, values: r.u });
+    if (e.ackRequested) this.answer(e, { status: Status.OK });
+    this.emit('actuators', r.u, false);
+    if (cfg.telemetryEvery > 0 && (step + 1) % cfg.telemetryEvery === 0) {
+      this.send({ type: 'TELEMETRY', step, loss: r.loss, flags: s.telemetryFlags(r.clipped), values: [...r.y, ...r.uPd] });
+    }
+  }
+
+  private onWatchdog(): void {
+    const s = this.session;
+    if (s.state !== 'RUNNING' || s.safe) return;
+    s.holdSafe();
+    const ms = s.cfg!.watchdogMs;
+    this.log(`watchdog: no sensor frame for ${ms} ms, actuators safe`);
+    this.emit('actuators', s.actuators, true);
+    this.emit('watchdog');
+    this.send({ type: 'ERROR', code: Status.E_WATCHDOG, text: `no sensor frame for ${ms} ms: actuators in the safe state` });
+    if (s.cfg!.telemetryEvery > 0) this.send({ type: 'TELEMETRY', step: Math.max(0, s.nextStep - 1), loss: 0, flags: s.telemetryFlags(false), values: [] });
+  }
+
+  private onSnapshotGet(e: Envelope): void {
+    const r = this.session.snapshot();
+    if (!r.ok) return this.answer(e, r);
+    if (e.ackRequested) this.answer(e, { status: Status.OK });
+    const total = r.bytes.length;
+    this.log(`SNAPSHOT_GET: sending ${total} bytes`);
+    for (let offset = 0; offset < total; offset += SNAPSHOT_CHUNK) {
+      this.send({ type: 'SNAPSHOT_DATA', offset, total, data: r.bytes.subarray(offset, offset + SNAPSHOT_CHUNK) });
+    }
+  }
+
+  private onUploadEnd(e: Envelope): void {
+    const s = this.session;
+    const end = this.upload.end();
+    if (!('image' in end)) return this.answer(e, end);
+    const v = verifyCore(end.image, s);
+    const o = v.ok ? s.adopt(v) : v;
+    this.answer(e, o);
+    if (o.status !== Status.OK) return;
+    this.log(`new core swapped in, self-test checksum 0x${s.checksum.toString(16).padStart(8, '0')}`);
+    this.emit('swap', s.checksum);
+    this.sendHello();
+  }
+}

@@ -1,0 +1,76 @@
+// The firmware's C protocol codec: every golden vector of host/protocol/golden.json, a fuzz run
+// under AddressSanitizer + UndefinedBehaviorSanitizer, and a differential check of random streams
+// against the host decoder (same outcomes, same order, same bytes). Plus the C unit tests of the
+// scheduler and the core image check, under the same sanitizers.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { haveTool, repoRoot } from '../helpers.ts';
+import { MessageDecoder } from '../../host/protocol/decoder.ts';
+import { MessageType } from '../../host/protocol/codes.ts';
+import { encodePayload } from '../../host/protocol/messages.ts';
+import { fwBuild, make } from './harness.ts';
+
+const ok = haveTool('cc', 'the firmware protocol tests compile C with ASan/UBSan') && haveTool('wasm2c', 'the firmware build converts core.wasm to C (Debian wabt)');
+const bin = (name: string) => path.join(fwBuild, 'test', name);
+const SAN_ENV = { ...process.env, ASAN_OPTIONS: 'detect_leaks=1:abort_on_error=0', UBSAN_OPTIONS: 'print_stacktrace=1:halt_on_error=1' };
+
+if (ok) {
+  test('build the C protocol tests (ASan + UBSan)', () => {
+    make('tests');
+  });
+
+  test('golden vectors: every valid frame encodes and decodes, every invalid one is rejected with its reason', () => {
+    const r = spawnSync(bin('dt_test_golden'), { encoding: 'utf8', env: SAN_ENV });
+    assert.is(r.stderr, '', 'no sanitizer report');
+    assert.is(r.status, 0, r.stdout);
+    assert.match(r.stdout, /golden: \d+ passed, 0 failed/);
+  });
+
+  test('fuzz: 300000 rounds of round trips, mutated frames and random streams, no sanitizer report', () => {
+    const r = spawnSync(bin('dt_test_fuzz'), ['run', '300000', '7'], { encoding: 'utf8', env: SAN_ENV, timeout: 120_000 });
+    assert.is(r.stderr, '', 'no sanitizer report');
+    assert.is(r.status, 0, r.stdout);
+    assert.match(r.stdout, /fuzz: 300000 passed, 0 failed/);
+  });
+
+  test('units: fixed-rate scheduler (grid, overruns, clock wrap) and core image check (imports, memory, sections)', () => {
+    const r = spawnSync(bin('dt_test_units'), [path.join(repoRoot, 'build', 'core.wasm')], { encoding: 'utf8', env: SAN_ENV });
+    assert.is(r.stderr, '', 'no sanitizer report');
+    assert.is(r.status, 0, r.stdout);
+    assert.match(r.stdout, /units: \d+ passed, 0 failed/);
+  });
+
+  test('the WASM3 backend and the upload path type-check against declarations of Wasm3 0.5.0 (not built: no Wasm3 here)', () => {
+    make('check-wasm3');
+  });
+
+  test('differential: random streams give the same outcomes in C and in the host decoder', () => {
+    const r = spawnSync(bin('dt_test_fuzz'), ['emit', '1500', '11'], { encoding: 'utf8', env: SAN_ENV, maxBuffer: 64 << 20 });
+    assert.is(r.status, 0, r.stderr);
+    const lines = r.stdout.trim().split('\n');
+    assert.is(lines.length, 1500);
+    let frames = 0;
+    for (const line of lines) {
+      const [hex, want] = line.split(' ');
+      const d = new MessageDecoder();
+      const got: string[] = [];
+      for (const e of d.decode(Buffer.from(hex, 'hex'))) {
+        if ('rejection' in e) got.push(`rej:${e.rejection.reason}`);
+        else {
+          const m = e.envelope.message;
+          const flags = e.envelope.ackRequested ? 1 : 0;
+          got.push(`ok:${MessageType[m.type]}:${e.envelope.seq}:${flags}:${Buffer.from(encodePayload(m)).toString('hex')}`);
+          frames++;
+        }
+      }
+      const end = d.end();
+      if (end) got.push(`rej:${end.reason}`);
+      assert.is(got.join(';') || '-', want, `stream ${hex.slice(0, 60)}...`);
+    }
+    assert.ok(frames > 100, `the streams carried real frames (${frames})`);
+  });
+}
+
+test.run();

@@ -1,0 +1,99 @@
+// CORE_UPLOAD on the session (docs/protocol.md section 9), run natively: `make native-upload` is
+// the AOT firmware with the session's upload path on and a test double for the loader that
+// accepts exactly its own core.wasm (firmware/src/dt_core_aot.c). What is tested is the session:
+// chunk order and size, CRC, the image check (no imports), the self-test, the state hand-over by
+// snapshot, storage, the swap and the new HELLO, and that every failure leaves the old core running.
+// Real uploads need the WASM3 backend, which is not built here.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { existsSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { haveTool, repoRoot } from '../helpers.ts';
+import { Status } from '../../host/protocol/codes.ts';
+import { crc32 } from '../../host/protocol/crc.ts';
+import { Client, PtyDevice, configurePayload, fwBuild, make } from './harness.ts';
+import { AMP, loopConfig, runLoop } from './closed-loop.ts';
+
+const ok = haveTool('cc', 'the native firmware is built with the C compiler') && haveTool('wasm2c', 'the AOT core comes from wasm2c (Debian wabt)') && haveTool('socat', 'the firmware talks over a socat pty pair');
+const binary = path.join(fwBuild, 'native-upload', 'dt_fw');
+const store = path.join(fwBuild, 'test-upload-store');
+
+async function upload(c: Client, image: Uint8Array, crc = crc32(image), chunk = 1000): Promise<number> {
+  const st = await c.command({ type: 'CORE_UPLOAD_BEGIN', size: image.length, crc });
+  if (st !== Status.OK) return st;
+  for (let off = 0; off < image.length; off += chunk) {
+    const s = await c.command({ type: 'CORE_UPLOAD_CHUNK', offset: off, data: image.subarray(off, off + chunk) });
+    if (s !== Status.OK) return s;
+  }
+  return c.command({ type: 'CORE_UPLOAD_END' }, 5000);
+}
+
+async function snapshot(c: Client): Promise<Buffer> {
+  c.send({ type: 'SNAPSHOT_GET' });
+  const first = await c.next('SNAPSHOT_DATA');
+  const parts = [Buffer.from(first.data)];
+  while (parts.reduce((s, p) => s + p.length, 0) < first.total) parts.push(Buffer.from((await c.next('SNAPSHOT_DATA')).data));
+  return Buffer.concat(parts);
+}
+
+if (ok) {
+  test('CORE_UPLOAD: refusals keep the old core; a good image is verified, stored and swapped in with the learned state', async () => {
+    make('native-upload');
+    spawnSync('rm', ['-rf', store]);
+    spawnSync('mkdir', ['-p', store]);
+    const image = new Uint8Array(readFileSync(path.join(repoRoot, 'build', 'core.wasm')));
+    const dev = new PtyDevice(binary, ['--store', store]);
+    await dev.start();
+    const c = await Client.open(dev.hostPath);
+    try {
+      const h0 = await c.hello();
+      await c.ok({ type: 'CONFIGURE', config: configurePayload(loopConfig, { amp: AMP }) });
+      await c.ok({ type: 'START' });
+      await runLoop(0.5, c);
+      const before = await snapshot(c);
+
+      assert.is(await c.command({ type: 'CORE_UPLOAD_CHUNK', offset: 0, data: image.subarray(0, 10) }), Status.E_UPLOAD_NOT_STARTED);
+      assert.is(await c.command({ type: 'CORE_UPLOAD_END' }), Status.E_UPLOAD_NOT_STARTED);
+      assert.is(await c.command({ type: 'CORE_UPLOAD_BEGIN', size: 0, crc: 0 }), Status.E_UPLOAD_SIZE);
+      assert.is(await c.command({ type: 'CORE_UPLOAD_BEGIN', size: 1 << 20, crc: 0 }), Status.E_UPLOAD_SIZE, 'larger than the buffer');
+      await c.ok({ type: 'CORE_UPLOAD_BEGIN', size: image.length, crc: crc32(image) });
+      assert.is(await c.command({ type: 'CORE_UPLOAD_CHUNK', offset: 10, data: image.subarray(10, 20) }), Status.E_UPLOAD_OFFSET);
+      await c.ok({ type: 'CORE_UPLOAD_CHUNK', offset: 0, data: image.subarray(0, 100) });
+      assert.is(await c.command({ type: 'CORE_UPLOAD_END' }), Status.E_UPLOAD_SIZE, 'END before all bytes');
+      assert.is(await upload(c, image, (crc32(image) ^ 1) >>> 0), Status.E_UPLOAD_CRC);
+      const withImport = Uint8Array.from([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 2, 7, 1, 1, 0x6d, 1, 0x66, 0, 0]);
+      assert.is(await upload(c, withImport), Status.E_UPLOAD_SELF_TEST, 'an image with an import');
+      const changed = Uint8Array.from(image);
+      changed[changed.length - 40] ^= 0x01;
+      assert.is(await upload(c, changed), Status.E_UPLOAD_SELF_TEST, 'an image this device cannot run');
+      assert.ok((await snapshot(c)).equals(before), 'the old core runs on, untouched');
+      assert.not.ok(existsSync(path.join(store, 'core')), 'nothing stored');
+
+      c.inbox.length = 0;
+      assert.is(await upload(c, image, undefined, 777), Status.OK);
+      const h1 = await c.next('HELLO', 3000);
+      assert.is(h1.selfTestChecksum, h0.selfTestChecksum, 'a new HELLO with the new core checksum');
+      assert.ok((await snapshot(c)).equals(before), 'the learned state was handed over to the new core');
+      assert.ok(readFileSync(path.join(store, 'core')).equals(Buffer.from(image)), 'the new core is stored');
+      c.send({ type: 'SENSOR_FRAME', step: 50, values: new Array(10).fill(0) });
+      assert.is((await c.next('ACTUATOR_FRAME')).step, 50, 'the loop goes on with the new core');
+    } finally {
+      await c.close();
+      await dev.stop();
+    }
+    // Reboot: the stored core is checked and used.
+    const dev2 = new PtyDevice(binary, ['--store', store]);
+    await dev2.start();
+    const c2 = await Client.open(dev2.hostPath);
+    try {
+      assert.is((await c2.hello()).selfTestChecksum, 0xedd4fa0c);
+      assert.not.match(dev2.stderr, 'stored core failed');
+    } finally {
+      await c2.close();
+      await dev2.stop();
+    }
+  });
+}
+
+test.run();

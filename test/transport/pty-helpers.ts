@@ -1,0 +1,66 @@
+// For the tests that need real ptys: the CLI's virtual device as a child process, and the CLI run
+// asynchronously (so the test can signal it while it runs).
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { repoRoot } from '../helpers.ts';
+
+const BIN = path.join(repoRoot, 'bin/deeptrace.js');
+
+export interface DeviceProcess {
+  hostPath: string;
+  child: ChildProcess;
+  stderr(): string;
+  /** SIGINT (as Ctrl-C) and wait for the exit code. */
+  stop(): Promise<number | null>;
+}
+
+/** `deeptrace device --pty [--link PATH]`; resolves once it prints the host-side path. */
+export function startDeviceProcess(args: string[] = []): Promise<DeviceProcess> {
+  const child = spawn(process.execPath, [BIN, 'device', '--pty', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0' } });
+  let out = '';
+  let err = '';
+  child.stderr!.on('data', (d) => (err += d));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`device did not start: ${out} ${err}`)), 15000);
+    child.once('exit', (code) => reject(new Error(`device exited (${code}): ${err}`)));
+    child.stdout!.on('data', (d) => {
+      out += d;
+      const m = /host side: (\S+)/.exec(out);
+      if (!m) return;
+      clearTimeout(timer);
+      resolve({
+        hostPath: m[1],
+        child,
+        stderr: () => err,
+        stop: () => {
+          if (child.exitCode === null) child.kill('SIGINT');
+          return exited;
+        },
+      });
+    });
+  });
+}
+
+export interface AsyncCliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `deeptrace ARGS`; with `interruptAfterMs`, sends SIGINT then (Ctrl-C). */
+export function runCliAsync(args: string[], opts: { interruptAfterMs?: number; timeoutMs?: number } = {}): Promise<AsyncCliResult> {
+  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], cwd: repoRoot, env: { ...process.env, FORCE_COLOR: '0' } });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (d) => (stdout += d));
+  child.stderr!.on('data', (d) => (stderr += d));
+  const timers = [setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 60000)];
+  if (opts.interruptAfterMs !== undefined) timers.push(setTimeout(() => child.kill('SIGINT'), opts.interruptAfterMs));
+  return new Promise((resolve) => {
+    child.once('exit', (code) => {
+      timers.forEach(clearTimeout);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
