@@ -3,6 +3,7 @@
 import type { Controller, TrackingTask } from './task.ts';
 import type { Scenario } from './scenarios.ts';
 import type { Phases } from './metrics.ts';
+import type { ReferenceSample } from '../reference.ts';
 
 export interface Trace {
   controller: string;
@@ -22,29 +23,49 @@ export interface RunHooks {
   onWarmupEnd?(): void;
 }
 
-export function runTracking(task: TrackingTask, controller: Controller, scenario: Scenario, phases: Phases, seed: number, hooks: RunHooks = {}): Trace {
-  const plant = task.makePlant(seed);
-  const dt = plant.dt;
-  const steps = Math.round(phases.end / dt);
-  const changeStep = Math.round(phases.change / dt);
-  const warmupStep = Math.round(phases.warmup / dt);
-  const n = task.joints;
-  const trace: Trace = {
-    controller: controller.name,
-    dt,
-    error: new Float64Array(steps),
-    position: new Float64Array(steps * n),
-    reference: new Float64Array(steps * n),
-    command: new Float64Array(steps * n),
-  };
-  for (let k = 0; k < steps; k++) {
-    const t = k * dt;
-    if (k === warmupStep) hooks.onWarmupEnd?.();
-    if (k === changeStep && scenario.change) plant.disturb(scenario.change);
-    const ref = task.reference.at(t);
-    const u = controller.command(plant.observe(), ref, t);
+/**
+ * One run's bookkeeping, shared by the synchronous runner below and the asynchronous one of
+ * host/client (whose commands come from a device): the plant, the disturbance at the change time,
+ * and the trace. Per control step: prepare(k), get a command, apply(k, u).
+ */
+export class TrackingLoop {
+  readonly plant;
+  readonly trace: Trace;
+  readonly steps: number;
+  private readonly changeStep: number;
+  private readonly warmupStep: number;
+  private readonly joints: number;
+
+  constructor(private readonly task: TrackingTask, controller: string, private readonly scenario: Scenario, phases: Phases, seed: number, unfilled = 0) {
+    this.plant = task.makePlant(seed);
+    const dt = this.plant.dt;
+    this.steps = Math.round(phases.end / dt);
+    this.changeStep = Math.round(phases.change / dt);
+    this.warmupStep = Math.round(phases.warmup / dt);
+    const n = (this.joints = task.joints);
+    this.trace = {
+      controller,
+      dt,
+      error: new Float64Array(this.steps).fill(unfilled),
+      position: new Float64Array(this.steps * n).fill(unfilled),
+      reference: new Float64Array(this.steps * n).fill(unfilled),
+      command: new Float64Array(this.steps * n).fill(unfilled),
+    };
+  }
+
+  /** Before step k: the disturbance (at the change), then what the controller sees. */
+  prepare(k: number): { obs: Float64Array; ref: ReferenceSample; t: number; warmupEnds: boolean } {
+    if (k === this.changeStep && this.scenario.change) this.plant.disturb(this.scenario.change);
+    const t = k * this.trace.dt;
+    return { obs: this.plant.observe(), ref: this.task.reference.at(t), t, warmupEnds: k === this.warmupStep };
+  }
+
+  /** Steps the plant with command u and records step k. */
+  apply(k: number, u: ArrayLike<number>): void {
+    const { plant, trace, joints: n } = this;
     plant.step(u);
-    const next = task.reference.at(t + dt);
+    const t = k * trace.dt;
+    const next = this.task.reference.at(t + trace.dt);
     let e2 = 0;
     for (let i = 0; i < n; i++) {
       const e = plant.state[i] - next.pos[i];
@@ -53,9 +74,18 @@ export function runTracking(task: TrackingTask, controller: Controller, scenario
       trace.reference[k * n + i] = next.pos[i];
       trace.command[k * n + i] = u[i];
     }
-    if (!Number.isFinite(e2)) throw new Error(`${controller.name}: the plant state became non-finite at t = ${t.toFixed(2)} s`);
+    if (!Number.isFinite(e2)) throw new Error(`${trace.controller}: the plant state became non-finite at t = ${t.toFixed(2)} s`);
     trace.error[k] = Math.sqrt(e2);
-    hooks.onStep?.(k, trace);
   }
-  return trace;
+}
+
+export function runTracking(task: TrackingTask, controller: Controller, scenario: Scenario, phases: Phases, seed: number, hooks: RunHooks = {}): Trace {
+  const loop = new TrackingLoop(task, controller.name, scenario, phases, seed);
+  for (let k = 0; k < loop.steps; k++) {
+    const { obs, ref, t, warmupEnds } = loop.prepare(k);
+    if (warmupEnds) hooks.onWarmupEnd?.();
+    loop.apply(k, controller.command(obs, ref, t));
+    hooks.onStep?.(k, loop.trace);
+  }
+  return loop.trace;
 }
