@@ -1,6 +1,6 @@
 // Lifecycle of the core: init from the config block, reset, step, learn. Every entry point returns
 // a status (status.ts) and leaves the state untouched when it refuses.
-import { CONFIG_BLOCK, ACTIVE, N_FIELDS, validateBlock, commitBlock, cfg, F_NEURON, F_ENGINE, F_SEED, NEURON_ALIF, ENGINE_DEEP_FULL, MAX_IN, MAX_OUT } from './config';
+import { CONFIG_BLOCK, ACTIVE, N_FIELDS, validateBlock, commitBlock, cfg, F_SEED, MAX_IN, MAX_OUT } from './config';
 import { computeLayout, lay, layPtr, LF_N, LF_P, LF_W, STATE_START, STATE_END, G_RNG, G_STEPS, G_Y, G_V, G_B } from './layout';
 import { deriveParams, N_OUT, N_TOP, LAYERS } from './params';
 import { forward } from './network';
@@ -8,7 +8,7 @@ import { updateTraces } from './traces';
 import { learnStep } from './learn';
 import { rngSeed, rngAt } from './random';
 import { zero, copy } from './memory';
-import { OK, E_NOT_INITIALISED, E_TOO_LARGE, E_UNSUPPORTED } from './status';
+import { OK, E_NOT_INITIALISED, E_TOO_LARGE } from './status';
 
 export const INPUT: usize = memory.data(MAX_IN * 4, 16);
 export const OUTPUT: usize = memory.data(MAX_OUT * 4, 16);
@@ -23,10 +23,6 @@ export function init(): i32 {
   // Measure with the new config, keeping the old one to restore on refusal.
   copy(BACKUP, ACTIVE, N_FIELDS * 4);
   commitBlock();
-  if (cfg(F_NEURON) == NEURON_ALIF && cfg(F_ENGINE) == ENGINE_DEEP_FULL) {
-    copy(ACTIVE, BACKUP, N_FIELDS * 4);
-    return E_UNSUPPORTED;
-  }
   if (computeLayout(false) == 0) {
     copy(ACTIVE, BACKUP, N_FIELDS * 4);
     return E_TOO_LARGE;

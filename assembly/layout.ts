@@ -19,7 +19,8 @@
 //   GRAD   i32 Q12 [n x P]  gradient accumulator (absent when INTERVAL = 1: updates apply at once)
 //   TRACE  i32 Q12          eprop: ebar [n x P]; deep-fact: L - l filter stages [n x P] each;
 //                           deep-full: the eligibility of this step [n x P]
-//   XE     i32 Q12          deep-full: E^{k,l} for k = l+1..L, [n_k x n x P] each
+//   XE     i32 Q12          deep-full: E^{k,l} for k = l+1..L, [n_k x n x P] each (ALIF: the v
+//                           components, then the q components, [n_k x n x P] each)
 //   XN     i32 Q12          deep-full: N^l [n_out x n x P]
 import { cfg, F_N_IN, F_N_LAYERS, F_UNITS, F_N_OUT, F_RECURRENT, F_NEURON, F_ENGINE, F_INTERVAL, NEURON_ALIF, ENGINE_EPROP, ENGINE_DEEP_FACT, ENGINE_DEEP_FULL, MAX_LAYERS } from './config';
 
@@ -143,7 +144,7 @@ export function computeLayout(commit: bool): usize {
     let xe: usize = 0, xn: usize = 0;
     if (engine == ENGINE_DEEP_FULL) {
       xe = p;
-      for (let k = l + 1; k < L; k++) p += <usize>cfg(F_UNITS + k) * S * 4;
+      for (let k = l + 1; k < L; k++) p += <usize>cfg(F_UNITS + k) * S * 4 * (alif ? 2 : 1);
       xn = p; p += <usize>nOut * S * 4;
     }
     if (p > PAGE_END) return 0;
@@ -170,7 +171,8 @@ export function computeLayout(commit: bool): usize {
 export function xeOffset(l: i32, k: i32): usize {
   let p = layPtr(l, LF_XE);
   const S = <usize>(lay(l, LF_N) * lay(l, LF_P));
-  for (let m = l + 1; m < k; m++) p += <usize>lay(m, LF_N) * S * 4;
+  const comps: usize = lay(l, LF_ADAPT) != 0 ? 2 : 1;
+  for (let m = l + 1; m < k; m++) p += <usize>lay(m, LF_N) * S * 4 * comps;
   return p;
 }
 

@@ -5,7 +5,7 @@ export const OK: i32 = 0;
 export const E_NOT_INITIALISED: i32 = -1;
 /** the configured network does not fit in the static arena (one 64 KiB page) */
 export const E_TOO_LARGE: i32 = -2;
-/** a valid combination of fields the core does not implement (deep-full with ALIF) */
+/** reserved: a valid combination of fields a core does not implement (this core implements every combination) */
 export const E_UNSUPPORTED: i32 = -3;
 /** an argument of the call is out of range */
 export const E_ARG: i32 = -4;

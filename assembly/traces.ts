@@ -36,6 +36,30 @@ function axpyRow(dst: usize, src: usize, n: i32, c: i32): void {
   }
 }
 
+/** dst[i] <- dst[i] + c (v[i] - beta q[i]) for i < n: an ALIF layer's output sensitivity g . (E_v, E_q). */
+function axpyAlifRow(dst: usize, v: usize, q: usize, n: i32, c: i32): void {
+  const end = dst + (<usize>n << 2);
+  for (let p = dst, i = v, j = q; p < end; p += 4, i += 4, j += 4) {
+    const x = load<i32>(i) - mulQ12(BETA, load<i32>(j));
+    if (x != 0) store<i32>(p, addSat(load<i32>(p), mulQ12(c, x)));
+  }
+}
+
+/**
+ * ALIF self block on an E^{k,l} pair of rows (v and q components, reset detached):
+ * E_q <- rho E_q + psi'_m (E_v - beta E_q);  E_v <- a E_v   (both from the old values).
+ */
+function alifSelfRows(ev: usize, eq: usize, n: i32, psiPrev: i32): void {
+  const end = ev + (<usize>n << 2);
+  for (let p = ev, r = eq; p < end; p += 4, r += 4) {
+    const v = load<i32>(p);
+    const q = load<i32>(r);
+    if (v == 0 && q == 0) continue;
+    store<i32>(r, addSat(decayQ15(q, RHO), mulQ12(psiPrev, v - mulQ12(BETA, q))));
+    store<i32>(p, decayQ15(v, A));
+  }
+}
+
 /** dst[q] <- leak dst[q] + input[q] for q < P (input 0: no input, decay only). */
 function filterRow(dst: usize, input: usize, P: i32, leak: i32): void {
   const end = dst + (<usize>P << 2);
@@ -114,9 +138,14 @@ export function updateTraces(): void {
   if (ENGINE == ENGINE_DEEP_FULL) crossDepth();
 }
 
-/** deep-full: cross-depth traces E^{k,l} and readout traces N^l (LIF and rate units). */
+/**
+ * deep-full: cross-depth traces E^{k,l} and readout traces N^l. For ALIF every E row has a v and a q
+ * component (Bellec's eps^v and eps^a one layer up): input enters v only, the neuron's own 2x2 block
+ * mixes them, and a layer's output sensitivity is psi (E_v - beta E_q).
+ */
 function crossDepth(): void {
   const rate = NEURON == NEURON_RATE;
+  const alif = NEURON == NEURON_ALIF;
   const top = LAYERS - 1;
   for (let l = 0; l < LAYERS; l++) {
     const nl = lay(l, LF_N);
@@ -130,7 +159,15 @@ function crossDepth(): void {
       const Wk = layPtr(k, LF_W);
       const Pk = lay(k, LF_P);
       const total = nk * S;
-      decayArray(E, total, A);
+      if (alif) {
+        const psiPrevK = layPtr(k, LF_PSIPREV);
+        for (let m = 0; m < nk; m++) {
+          const row = <usize>(m * S) << 2;
+          alifSelfRows(E + row, E + (<usize>total << 2) + row, S, ld(psiPrevK, m));
+        }
+      } else {
+        decayArray(E, total, A);
+      }
       if (k == l + 1) {
         for (let m = 0; m < nk; m++) {
           for (let j = 0; j < nl; j++) {
@@ -152,7 +189,8 @@ function crossDepth(): void {
             let c = mulQ12(<i32>load<i16>(Wk + (<usize>(m * Pk + i) << 1)), pi);
             if (rate) c = decayQ15(c, ONE_MINUS_A);
             if (c == 0) continue;
-            axpyRow(E + (<usize>(m * S) << 2), Eb + (<usize>(i * S) << 2), S, c);
+            if (alif) axpyAlifRow(E + (<usize>(m * S) << 2), Eb + (<usize>(i * S) << 2), Eb + (<usize>((nb + i) * S) << 2), S, c);
+            else axpyRow(E + (<usize>(m * S) << 2), Eb + (<usize>(i * S) << 2), S, c);
           }
         }
       }
@@ -179,7 +217,8 @@ function crossDepth(): void {
           if (pm == 0) continue;
           const c = mulQ12(feedback(o, m), pm);
           if (c == 0) continue;
-          axpyRow(N + (<usize>(o * S) << 2), Et + (<usize>(m * S) << 2), S, c);
+          if (alif) axpyAlifRow(N + (<usize>(o * S) << 2), Et + (<usize>(m * S) << 2), Et + (<usize>((N_TOP + m) * S) << 2), S, c);
+          else axpyRow(N + (<usize>(o * S) << 2), Et + (<usize>(m * S) << 2), S, c);
         }
       }
     }

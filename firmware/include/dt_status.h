@@ -4,7 +4,7 @@
 #define DT_OK (0) /* success */
 #define DT_E_NOT_INITIALISED (-1) /* init() has not succeeded yet */
 #define DT_E_TOO_LARGE (-2) /* the configured network does not fit in the static arena (one 64 KiB page) */
-#define DT_E_UNSUPPORTED (-3) /* a valid combination of fields the core does not implement (deep-full with ALIF) */
+#define DT_E_UNSUPPORTED (-3) /* reserved: a valid combination of fields a core does not implement (this core implements every combination) */
 #define DT_E_ARG (-4) /* an argument of the call is out of range */
 #define DT_E_SNAPSHOT_MAGIC (-10) /* snapshot does not start with the magic 'DTSN' */
 #define DT_E_SNAPSHOT_VERSION (-11) /* snapshot format or core version differs */

@@ -18,7 +18,7 @@ export const STATUS_MEANING: Record<number, string> = {
   [0]: "OK: success",
   [-1]: "E_NOT_INITIALISED: init() has not succeeded yet",
   [-2]: "E_TOO_LARGE: the configured network does not fit in the static arena (one 64 KiB page)",
-  [-3]: "E_UNSUPPORTED: a valid combination of fields the core does not implement (deep-full with ALIF)",
+  [-3]: "E_UNSUPPORTED: reserved: a valid combination of fields a core does not implement (this core implements every combination)",
   [-4]: "E_ARG: an argument of the call is out of range",
   [-10]: "E_SNAPSHOT_MAGIC: snapshot does not start with the magic 'DTSN'",
   [-11]: "E_SNAPSHOT_VERSION: snapshot format or core version differs",

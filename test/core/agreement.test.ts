@@ -24,6 +24,7 @@ const CASES: [string, CoreConfig][] = [
   ['LIF eprop, random feedback', { ...MCU_SMALL, engine: 'eprop', feedback: 'random' }],
   ['rate, deep-full, 3 layers', { ...MCU_SMALL, neuron: 'rate', units: [8, 8, 8], recurrent: [true, false, true] }],
   ['ALIF, deep-fact', { ...MCU_SMALL, neuron: 'alif', engine: 'deep-fact' }],
+  ['ALIF, deep-full, 3 layers', { ...MCU_SMALL, neuron: 'alif', engine: 'deep-full', units: [8, 8, 8], recurrent: [true, true, true] }],
 ];
 
 for (const [name, cfg] of CASES) {

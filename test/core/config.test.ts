@@ -56,9 +56,11 @@ test('a net too large for the page is refused with E_TOO_LARGE', () => {
   assert.is(core.initRaw(toBlock(cfg)), Status.E_TOO_LARGE);
 });
 
-test('ALIF with deep-full is refused with E_UNSUPPORTED', () => {
-  const core = new Core();
-  assert.is(core.initRaw(toBlock(defaultCoreConfig({ neuron: 'alif', engine: 'deep-full' }))), Status.E_UNSUPPORTED);
+test('ALIF with deep-full needs twice the cross-depth memory of LIF', () => {
+  const lif = new Core().configure(defaultCoreConfig({ neuron: 'lif', engine: 'deep-full', units: [8, 8] }));
+  const alif = new Core().configure(defaultCoreConfig({ neuron: 'alif', engine: 'deep-full', units: [8, 8] }));
+  // E^{2,1}: 8 x 8 x (4 + 8 + 1) values, one more component each for ALIF, plus the adaptation arrays.
+  assert.ok(alif.stateBytes() - lif.stateBytes() >= 8 * 8 * 13 * 4, `${alif.stateBytes()} vs ${lif.stateBytes()}`);
 });
 
 test('calls before init return E_NOT_INITIALISED', () => {
