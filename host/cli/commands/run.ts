@@ -30,7 +30,7 @@ interface Flags {
 export function runCommand(program: Command): void {
   program
     .command('run')
-    .description('closed-loop online adaptation on a simulated plant: PD alone, frozen network, classical adaptive controller and online deep e-prop, with a disturbance halfway')
+    .description('closed-loop online adaptation on a simulated plant: PD alone, frozen network, classical adaptive controller and online deep e-prop, with a disturbance halfway (the learner runs here, on a device with --port, or drives a Firmata board with --firmata)')
     .option('--plant <name>', `plant: ${TASK_PLANTS.join('|')}`, oneOf('--plant', TASK_PLANTS), 'arm2')
     .option('--scenario <name>', `what changes halfway: ${SCENARIO_NAMES.join('|')}`, oneOf('--scenario', SCENARIO_NAMES), 'payload')
     .option('--engine <name>', `learning rule of the core: ${CORE_ENGINES.join('|')}`, oneOf('--engine', CORE_ENGINES), 'deep-fact')
@@ -42,7 +42,7 @@ export function runCommand(program: Command): void {
     .option('--no-report', 'do not write a report folder')
     .option('--mode <mode>', 'tracking: feedback-error learning of the control command; forward-model: learn to predict the next sensor reading while PD tracks', oneOf('--mode', ['tracking', 'forward-model'] as const), 'tracking')
     .option('--port <path>', "run the network on a device at this serial port (e.g. the path 'deeptrace device --pty' prints); the plant stays simulated here. Ctrl-C stops: STOP is sent and the report covers what ran")
-    .option('--firmata <path>', "drive a real Firmata board (StandardFirmata on an Uno; wiring in 'deeptrace firmata --help') with the learner on this PC: the same code path as the emulated rig of 'deeptrace firmata'; motor plant, no scenario")
+    .option('--firmata <path>', "drive a real Firmata board (StandardFirmata on an Uno; wiring in 'deeptrace firmata --help') with the learner on this PC: the same code path as the emulated rig of 'deeptrace firmata'; motor plant, no scenario, --seconds defaults to 24 per controller")
     .action(async (f: Flags) => {
       if (f.firmata !== undefined) {
         if (f.port !== undefined) throw new UsageError('--firmata and --port exclude each other');
