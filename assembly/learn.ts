@@ -11,7 +11,7 @@ import { LAYERS, ENGINE, NEURON, N_OUT, N_TOP, ONE_MINUS_A, INTERVAL } from './p
 import { ENGINE_DEEP_FULL, ENGINE_EPROP, NEURON_RATE } from './config';
 import { mulQ12, decayQ15, q24toQ12 } from './fixed';
 import { feedback } from './traces';
-import { contribute, applyAccumulated } from './weights';
+import { contribute, contributeRow, applyAccumulated } from './weights';
 
 const SCALED: usize = memory.data(4 * 64, 16);
 
@@ -72,10 +72,8 @@ export function learnStep(err: usize): void {
       for (let j = 0; j < n; j++) {
         const s = ld(sig, j);
         if (s == 0) continue;
-        for (let q = 0; q < P; q++) {
-          const i = j * P + q;
-          contribute(w + (<usize>i << 1), g + (<usize>i << 2), mulQ12(s, ld(tr, i)));
-        }
+        const row = <usize>(j * P);
+        contributeRow(w + (row << 1), g + (row << 2), tr + (row << 2), P, s);
       }
     }
   }

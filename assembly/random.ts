@@ -14,6 +14,16 @@ export function rngSeed(seed: u32): void {
   store32(rngPtr, seed == 0 ? 0x9e3779b9 : seed);
 }
 
+/** The PRNG state, for loops that step it in a local (xorshift32 13/17/5 as below). */
+// @ts-ignore: decorator
+@inline export function rngLoad(): u32 {
+  return <u32>load32(rngPtr);
+}
+// @ts-ignore: decorator
+@inline export function rngStore(x: u32): void {
+  store32(rngPtr, <i32>x);
+}
+
 /** Next 32 random bits. */
 // @ts-ignore: decorator
 @inline export function rngNext(): u32 {

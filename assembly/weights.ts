@@ -5,8 +5,8 @@
 // host reads the accumulated gradient).
 import { ACCUMULATE, lay, layPtr, LF_N, LF_NPRE, LF_P, LF_W, LF_GRAD, G_V, G_C, G_GV, G_GC, G_B } from './layout';
 import { LR, CLIP, LAYERS, N_OUT, N_TOP } from './params';
-import { addSat } from './fixed';
-import { roundStochastic32, rngSymmetric } from './random';
+import { addSat, mulQ12 } from './fixed';
+import { roundStochastic32, rngSymmetric, rngLoad, rngStore } from './random';
 
 /** Applies one gradient contribution (Q12) to the weight at w (i16) or adds it to the accumulator at g. */
 // @ts-ignore: decorator
@@ -25,6 +25,34 @@ import { roundStochastic32, rngSymmetric } from './random';
   if (nw > CLIP) nw = CLIP;
   if (nw < -CLIP) nw = -CLIP;
   store<i16>(w, <i16>nw);
+}
+
+/**
+ * One row of a learning signal times a trace (eprop, deep-fact): contrib_q = s trace_q (Q12), then
+ * contribute() each. The same as calling contribute() per element (same random draws in the same
+ * order), with the PRNG state kept in a local for the row.
+ */
+export function contributeRow(w: usize, g: usize, trace: usize, P: i32, s: i32): void {
+  const end = trace + (<usize>P << 2);
+  if (ACCUMULATE) {
+    for (let t = trace; t < end; t += 4, g += 4) store<i32>(g, addSat(load<i32>(g), mulQ12(s, load<i32>(t))));
+    return;
+  }
+  let r = rngLoad();
+  for (let t = trace; t < end; t += 4, w += 2) {
+    const c = mulQ12(s, load<i32>(t));
+    if (c == 0) continue;
+    r ^= r << 13;
+    r ^= r >> 17;
+    r ^= r << 5;
+    const q = (<i64>LR * <i64>c + <i64>r) >> 32;
+    const dw = q > 2147483647 ? 2147483647 : q < -2147483648 ? -2147483648 : <i32>q;
+    let nw = <i32>load<i16>(w) - dw;
+    if (nw > CLIP) nw = CLIP;
+    if (nw < -CLIP) nw = -CLIP;
+    store<i16>(w, <i16>nw);
+  }
+  rngStore(r);
 }
 
 function applyArray(w: usize, g: usize, count: i32): void {
