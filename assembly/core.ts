@@ -7,6 +7,7 @@ import { forward } from './network';
 import { updateTraces } from './traces';
 import { learnStep } from './learn';
 import { rngSeed, rngAt } from './random';
+import { streamReset } from './snapshot';
 import { zero, copy } from './memory';
 import { OK, E_NOT_INITIALISED, E_TOO_LARGE } from './status';
 
@@ -33,6 +34,7 @@ export function init(): i32 {
   rngAt(G_RNG);
   rngSeed(<u32>cfg(F_SEED));
   zero(OUTPUT, MAX_OUT * 4);
+  streamReset();
   initialised = true;
   return OK;
 }

@@ -6,7 +6,7 @@ import { init as coreInit, resetState, step as coreStep, learn as coreLearn, ini
 import { layPtr, LF_W, LF_GRAD, LF_MEM, LF_O, LF_PSI, LF_ADAPT, STATE_START, STATE_END, ARENA, G_V, G_C, G_B, G_GV, G_GC, G_Y, G_STEPS, ACCUMULATE, staticEnd } from './layout';
 import { LAYERS } from './params';
 import { initWeights, applyAccumulated, clearAccumulated } from './weights';
-import { saveSnapshot, loadSnapshot, stagingCapacity, configHash } from './snapshot';
+import { saveSnapshot, loadSnapshot, stagingCapacity, configHash, streamBegin, streamChunk, streamEnd } from './snapshot';
 import { selfTest } from './selftest';
 import { OK, E_NOT_INITIALISED, E_ARG } from './status';
 
@@ -126,6 +126,24 @@ export function staging_capacity(): i32 {
 export function snapshot_load(len: i32): i32 {
   if (!initialised) return E_NOT_INITIALISED;
   return loadSnapshot(len, <u32>CORE_VERSION);
+}
+
+/**
+ * Streaming import for snapshots larger than the staging area: a verify pass (apply = 0) then an
+ * apply pass (apply = 1) over the same bytes, written chunk by chunk at staging_ptr() (at most
+ * staging_capacity() bytes each). See snapshot.ts.
+ */
+export function snapshot_begin(total: i32, apply: i32): i32 {
+  if (!initialised) return E_NOT_INITIALISED;
+  return streamBegin(total, apply);
+}
+export function snapshot_chunk(len: i32): i32 {
+  if (!initialised) return E_NOT_INITIALISED;
+  return streamChunk(len);
+}
+export function snapshot_end(): i32 {
+  if (!initialised) return E_NOT_INITIALISED;
+  return streamEnd(<u32>CORE_VERSION);
 }
 
 /** Runs the fixed self-test scenario and returns its checksum. Leaves the core uninitialised. */

@@ -8,7 +8,7 @@ import { ARENA, STATE_START, STATE_END, HEADER_BYTES, PAGE_END } from './layout'
 import { ACTIVE, N_FIELDS } from './config';
 import { crc32, crcUpdate } from './crc32';
 import { copy } from './memory';
-import { OK, E_SNAPSHOT_MAGIC, E_SNAPSHOT_VERSION, E_SNAPSHOT_CONFIG, E_SNAPSHOT_SIZE, E_SNAPSHOT_CRC, E_NO_ROOM } from './status';
+import { OK, E_ARG, E_SNAPSHOT_MAGIC, E_SNAPSHOT_VERSION, E_SNAPSHOT_CONFIG, E_SNAPSHOT_SIZE, E_SNAPSHOT_CRC, E_NO_ROOM } from './status';
 
 export const SNAPSHOT_MAGIC: u32 = 0x4e535444; // "DTSN"
 export const SNAPSHOT_FORMAT: u32 = 1;
@@ -53,4 +53,101 @@ export function loadSnapshot(len: i32, coreVersion: u32): i32 {
   if (load<u32>(h + 28) != snapshotCrc(h, h + HEADER_BYTES, <usize>stateLen)) return E_SNAPSHOT_CRC;
   copy(STATE_START, h + HEADER_BYTES, <usize>stateLen);
   return OK;
+}
+
+// ---- Streaming import, for snapshots larger than the staging area --------------------------------
+// Two passes over the same bytes, in chunks the embedder writes at the staging area:
+//   snapshot_begin(total, 0), snapshot_chunk(len)..., snapshot_end()   verify: header and CRC, state untouched
+//   snapshot_begin(total, 1), snapshot_chunk(len)..., snapshot_end()   apply: the state is overwritten
+// The apply pass is only accepted right after a successful verify of the same total, and its CRC must
+// equal the verified one; if the bytes changed between the passes the state is no longer what was
+// verified, so it is cleared (as after init: weights zero) and E_SNAPSHOT_CRC returned.
+const HDR: usize = memory.data(32, 16);
+let streamMode: i32 = -1; // -1 idle, 0 verifying, 1 applying
+let streamTotal: i32 = 0;
+let streamOffset: i32 = 0;
+let streamCrc: u32 = 0;
+let verifiedTotal: i32 = -1;
+let verifiedCrc: u32 = 0;
+
+/** Forgets any stream and any verification (init calls it: a new config invalidates both). */
+export function streamReset(): void {
+  streamMode = -1;
+  verifiedTotal = -1;
+}
+
+export function streamBegin(total: i32, apply: i32): i32 {
+  const stateLen = <i32>(STATE_END - STATE_START);
+  if (apply != 0 && apply != 1) return E_ARG;
+  if (total != <i32>HEADER_BYTES + stateLen) return E_SNAPSHOT_SIZE;
+  if (apply == 1 && verifiedTotal != total) return E_ARG;
+  if (stagingCapacity() <= 0) return E_NO_ROOM;
+  streamMode = apply;
+  streamTotal = total;
+  streamOffset = 0;
+  streamCrc = 0xffffffff;
+  if (apply == 0) verifiedTotal = -1;
+  return OK;
+}
+
+/** Takes len bytes at the staging area as the next part of the stream. */
+export function streamChunk(len: i32): i32 {
+  if (streamMode < 0) return E_ARG;
+  if (len <= 0 || len > stagingCapacity() || streamOffset + len > streamTotal) {
+    // A broken apply pass may already have overwritten part of the state: clear it rather than run on
+    // a mixture. A broken verify pass has touched nothing.
+    if (streamMode == 1) clearState();
+    streamMode = -1;
+    verifiedTotal = -1;
+    return E_ARG;
+  }
+  const src = STATE_END;
+  for (let i = 0; i < len; i++) {
+    const at = streamOffset + i;
+    const b = load<u8>(src + <usize>i);
+    if (at < <i32>HEADER_BYTES) {
+      store<u8>(HDR + <usize>at, b);
+      if (at < 28) streamCrc = crcUpdate(streamCrc, src + <usize>i, 1);
+    } else {
+      streamCrc = crcUpdate(streamCrc, src + <usize>i, 1);
+      if (streamMode == 1) store<u8>(STATE_START + <usize>(at - <i32>HEADER_BYTES), b);
+    }
+  }
+  streamOffset += len;
+  return OK;
+}
+
+export function streamEnd(coreVersion: u32): i32 {
+  if (streamMode < 0) return E_ARG;
+  const mode = streamMode;
+  streamMode = -1;
+  if (streamOffset != streamTotal) {
+    if (mode == 1) clearState();
+    return E_SNAPSHOT_SIZE;
+  }
+  const crc = ~streamCrc;
+  if (mode == 0) {
+    const stateLen = <i32>(STATE_END - STATE_START);
+    if (load<u32>(HDR) != SNAPSHOT_MAGIC) return E_SNAPSHOT_MAGIC;
+    if (load<u32>(HDR + 4) != SNAPSHOT_FORMAT || load<u32>(HDR + 8) != coreVersion) return E_SNAPSHOT_VERSION;
+    if (load<u32>(HDR + 12) != configHash()) return E_SNAPSHOT_CONFIG;
+    if (load<i32>(HDR + 16) != stateLen) return E_SNAPSHOT_SIZE;
+    if (load<u32>(HDR + 20) != 0 || load<u32>(HDR + 24) != 0) return E_SNAPSHOT_VERSION;
+    if (load<u32>(HDR + 28) != crc) return E_SNAPSHOT_CRC;
+    verifiedTotal = streamTotal;
+    verifiedCrc = crc;
+    return OK;
+  }
+  verifiedTotal = -1;
+  if (crc != verifiedCrc) {
+    clearState();
+    return E_SNAPSHOT_CRC;
+  }
+  return OK;
+}
+
+function clearState(): void {
+  const rng = load<u32>(STATE_START);
+  for (let p = STATE_START; p < STATE_END; p += 4) store<u32>(p, 0);
+  store<u32>(STATE_START, rng);
 }

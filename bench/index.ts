@@ -305,14 +305,14 @@ function moduleTable(release: ModuleInfo, debug: ModuleInfo): Table {
 function memoryTable(rows: MemoryRow[]): Table {
   return {
     title: `2. Memory (bytes; linear memory is ${[...new Set(rows.map((r) => int(r.memoryBytes)))].join(' / ')})`,
-    head: ['config', 'interval', 'memory used', 'state', 'snapshot', 'staging cap', 'loadable', 'round trip'],
+    head: ['config', 'interval', 'memory used', 'state', 'snapshot', 'staging cap', 'in one piece', 'round trip'],
     rows: rows.map((r) => [
       r.config, r.interval === 1 ? '1 (online)' : '0 (accumulate)', int(r.memoryUsed), int(r.stateBytes), int(r.snapshotBytes),
       int(r.stagingCapacity), r.loadable ? 'yes' : 'no', r.roundTrip === 0 ? 'ok' : describeStatus(r.roundTrip).split(/[: ]/)[0],
     ]),
     notes: [
       'memory used: core.memoryUsed(); state: core.stateBytes(); snapshot: core.saveSnapshot() length (32-byte header + state);',
-      'staging cap: core.x.staging_capacity(); loadable: staging cap >= state + 32; round trip: core.loadSnapshot(saveSnapshot()).',
+      'staging cap: core.x.staging_capacity(); in one piece: staging cap >= state + 32 (else the import streams through it twice:\n  verify, then apply); round trip: core.loadSnapshot(saveSnapshot()).',
     ],
   };
 }

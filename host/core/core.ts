@@ -39,6 +39,9 @@ export interface CoreExports {
   staging_ptr(): number;
   staging_capacity(): number;
   snapshot_load(len: number): number;
+  snapshot_begin(total: number, apply: number): number;
+  snapshot_chunk(len: number): number;
+  snapshot_end(): number;
   self_test(): number;
 }
 
@@ -204,12 +207,29 @@ export class Core {
     return this.bytes.slice(p, p + len);
   }
 
-  /** Returns the core's status; 0 when the snapshot was restored. Nothing changes otherwise. */
+  /**
+   * Returns the core's status; 0 when the snapshot was restored. A refused snapshot changes nothing.
+   * One larger than the staging area is streamed through it twice (verify, then apply).
+   */
   loadSnapshot(snap: Uint8Array): number {
     const cap = check(this.x.staging_capacity(), 'staging_capacity');
-    if (snap.length > cap) return Status.E_NO_ROOM;
-    this.bytes.set(snap, this.x.staging_ptr());
-    return this.x.snapshot_load(snap.length);
+    if (snap.length <= cap) {
+      this.bytes.set(snap, this.x.staging_ptr());
+      return this.x.snapshot_load(snap.length);
+    }
+    for (const apply of [0, 1]) {
+      const begun = this.x.snapshot_begin(snap.length, apply);
+      if (begun < 0) return begun;
+      for (let off = 0; off < snap.length; off += cap) {
+        const part = snap.subarray(off, Math.min(snap.length, off + cap));
+        this.bytes.set(part, this.x.staging_ptr());
+        const s = this.x.snapshot_chunk(part.length);
+        if (s < 0) return s;
+      }
+      const end = this.x.snapshot_end();
+      if (end < 0) return end;
+    }
+    return Status.OK;
   }
 
   /** The self-test checksum (unsigned). Leaves this instance unconfigured. */

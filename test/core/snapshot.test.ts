@@ -94,13 +94,60 @@ test('a snapshot of another config, format or length is refused with its own cod
   assert.is(a.loadSnapshot(snap), Status.OK);
 });
 
-test('no room to stage: an accumulating mcu-ref cannot stage its own snapshot and says so', () => {
-  const core = new Core().configure({ ...MCU_REF, interval: 0 });
+test('a snapshot larger than the staging area streams in two passes (verify, then apply)', () => {
+  const cfg = { ...MCU_REF, interval: 0, lr: 0 };
+  const xs = inputs(400, cfg.nIn, 5);
+  const a = new Core().configure(cfg).initWeights();
+  drive(a, xs.slice(0, 100));
+  const snap = a.saveSnapshot();
+  assert.ok(snap.length > a.x.staging_capacity(), 'this config cannot stage its snapshot in one piece');
+  assert.is(a.x.snapshot_load(snap.length), Status.E_NO_ROOM);
+  const after = drive(a, xs.slice(100));
+  const b = new Core().configure(cfg);
+  assert.is(b.loadSnapshot(snap), Status.OK);
+  assert.equal(drive(b, xs.slice(100)), after);
+  assert.equal(stateBytes(b), stateBytes(a));
+});
+
+test('streaming: corrupt bytes are refused in the verify pass with the state intact; apply needs a verify', () => {
+  const cfg = { ...MCU_REF, interval: 0, lr: 0 };
+  const core = new Core().configure(cfg).initWeights();
+  const xs = inputs(60, cfg.nIn, 6);
+  drive(core, xs.slice(0, 30));
   const snap = core.saveSnapshot();
-  assert.ok(snap.length > core.x.staging_capacity());
-  assert.is(core.loadSnapshot(snap), Status.E_NO_ROOM);
-  assert.is(core.x.snapshot_load(1 << 20), Status.E_NO_ROOM);
-  assert.is(core.x.snapshot_load(-1), Status.E_NO_ROOM);
+  drive(core, xs.slice(30, 40));
+  const before = stateBytes(core);
+  for (let k = 0; k < 40; k++) {
+    const bad = snap.slice();
+    bad[(k * 7919) % snap.length] ^= 1 << (k % 8);
+    assert.ok(core.loadSnapshot(bad) < 0);
+  }
+  assert.equal(stateBytes(core), before);
+  // Apply without a verify of the same stream first is refused and writes nothing.
+  assert.is(core.x.snapshot_begin(snap.length, 1), Status.E_ARG);
+  assert.is(core.x.snapshot_begin(snap.length + 4, 0), Status.E_SNAPSHOT_SIZE);
+  assert.equal(stateBytes(core), before);
+});
+
+test('streaming: bytes that change between verify and apply clear the state and say so', () => {
+  const cfg = { ...MCU_REF, interval: 0, lr: 0 };
+  const core = new Core().configure(cfg).initWeights();
+  const snap = core.saveSnapshot();
+  const cap = core.x.staging_capacity();
+  const pass = (bytes: Uint8Array, apply: number) => {
+    assert.is(core.x.snapshot_begin(bytes.length, apply), Status.OK);
+    for (let off = 0; off < bytes.length; off += cap) {
+      const part = bytes.subarray(off, Math.min(bytes.length, off + cap));
+      core.bytes.set(part, core.x.staging_ptr());
+      assert.is(core.x.snapshot_chunk(part.length), Status.OK);
+    }
+    return core.x.snapshot_end();
+  };
+  assert.is(pass(snap, 0), Status.OK);
+  const other = snap.slice();
+  other[snap.length - 1] ^= 0xff;
+  assert.is(pass(other, 1), Status.E_SNAPSHOT_CRC);
+  assert.ok(stateBytes(core).slice(4).every((b) => b === 0), 'state cleared (weights zero), PRNG kept');
 });
 
 test.run();

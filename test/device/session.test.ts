@@ -128,8 +128,10 @@ test('a retransmitted command (same seq, same bytes) gets the same ACK and is no
   assert.is(await host.command({ type: 'CONFIGURE', config: new Uint8Array(3) }, s2), Status.E_STATE);
 });
 
-test('snapshots: GET in chunks; PUT restores it (the run continues bit for bit); bad chunks and corrupt snapshots are refused', async () => {
-  const cfg = defaultCoreConfig({ nIn: 4, units: [32, 32], nOut: 2 });
+for (const [what, cfg] of [
+  ['2x32 deep-fact, staged in one piece', defaultCoreConfig({ nIn: 4, units: [32, 32], nOut: 2 })],
+  ['mcu-small (deep-full), larger than the staging area: streamed twice', MCU_SMALL],
+] as const) test(`snapshots (${what}): GET in chunks; PUT restores it (the run continues bit for bit); bad chunks and corrupt snapshots are refused`, async () => {
   const { host, device } = rig();
   assert.is(await host.command(configureMessage(cfg)), Status.OK);
   assert.is(await host.command({ type: 'START' }), Status.OK);

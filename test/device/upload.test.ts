@@ -56,7 +56,7 @@ test('refused uploads: the reason is reported and the old core keeps answering a
   const refStep = await running(ref.host);
   const core = device.session.core;
   const cases: [string, () => Promise<number>, number, RegExp?][] = [
-    ['bad CRC', () => upload(host, DEBUG, { crc: crc32(DEBUG) ^ 1 }), Status.E_UPLOAD_CRC, /CRC-32/],
+    ['bad CRC', () => upload(host, DEBUG, { crc: (crc32(DEBUG) ^ 1) >>> 0 }), Status.E_UPLOAD_CRC, /CRC-32/],
     ['missing chunk', () => upload(host, DEBUG, { skip: 2000 }), Status.E_UPLOAD_OFFSET],
     ['END before all bytes', async () => (await host.command({ type: 'CORE_UPLOAD_BEGIN', size: 100, crc: 0 })) || host.command({ type: 'CORE_UPLOAD_END' }), Status.E_UPLOAD_SIZE],
     ['chunk without BEGIN', () => host.command({ type: 'CORE_UPLOAD_CHUNK', offset: 0, data: DEBUG.subarray(0, 10) }), Status.E_UPLOAD_NOT_STARTED],
