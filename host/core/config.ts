@@ -1,6 +1,6 @@
 // The core's configuration in host units, and its conversion to the 21-word block (assembly/config.ts
 // documents each field). Also the float64 reference config that computes the same thing.
-import type { NetConfig, NeuronKind } from '../reference/config.ts';
+import { NEURON_DEFAULTS, type NetConfig, type NeuronKind } from '../reference/config.ts';
 
 export type CoreEngine = 'eprop' | 'deep-full' | 'deep-fact';
 export const CORE_ENGINES: readonly CoreEngine[] = ['eprop', 'deep-full', 'deep-fact'];
@@ -92,11 +92,7 @@ export function defaultCoreConfig(overrides: Partial<CoreConfig> = {}): CoreConf
     recurrent: units.map(() => true),
     engine: 'deep-fact',
     feedback: 'symmetric',
-    a: Math.exp(-1 / 20),
-    thr: 0.5,
-    gamma: 0.3,
-    beta: 0.2,
-    rho: Math.exp(-1 / 200),
+    ...NEURON_DEFAULTS,
     kappa: 0.9,
     lr: 1e-3,
     interval: 1,

@@ -52,6 +52,15 @@ export interface EngineOptions {
 
 export const DEFAULT_ENGINE_OPTIONS: EngineOptions = { leak: 'diag', feedback: 'symmetric' };
 
+/** Neuron constants shared by the reference and the core's defaults (see the table above). */
+export const NEURON_DEFAULTS = {
+  a: Math.exp(-1 / 20),
+  thr: 0.5,
+  gamma: 0.3,
+  beta: 0.2,
+  rho: Math.exp(-1 / 200),
+} as const;
+
 /** Defaults that keep every layer active at initialisation for each neuron model. */
 export function defaultConfig(neuron: NeuronKind, layers: number, units: number, overrides: Partial<NetConfig> = {}): NetConfig {
   const spiking = neuron !== 'rate';
@@ -61,11 +70,7 @@ export function defaultConfig(neuron: NeuronKind, layers: number, units: number,
     units: Array.from({ length: layers }, () => units),
     nOut: 2,
     recurrent: Array.from({ length: layers }, () => true),
-    a: Math.exp(-1 / 20),
-    thr: 0.5,
-    gamma: 0.3,
-    beta: 0.2,
-    rho: Math.exp(-1 / 200),
+    ...NEURON_DEFAULTS,
     kappa: 0,
     resetGrad: 'detached',
     wIn: spiking ? 0.6 : 1.2,
