@@ -1,5 +1,6 @@
 // Small helpers shared by the tests: running the CLI as a user would, and finding shared data.
 import { spawnSync } from 'node:child_process';
+import * as assert from 'uvu/assert';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
@@ -36,4 +37,14 @@ export function haveTool(cmd: string, why: string): boolean {
   if (NO_SKIP) throw new Error(`${msg} (CI must not skip: install it in .ci/run)`);
   process.stderr.write(`\n!!! SKIPPED: ${msg}. Install it (apt-get install) to run this test. !!!\n\n`);
   return false;
+}
+
+/** A usage error as users see it: exit code 2, one line on stderr that names `option`, nothing on stdout. */
+export function assertUsageError(args: string[], option: string): void {
+  const r = runCli(args);
+  assert.is(r.code, 2, r.stderr);
+  const lines = r.stderr.trim().split('\n');
+  assert.is(lines.length, 1, r.stderr);
+  assert.ok(lines[0].includes(option), lines[0]);
+  assert.is(r.stdout, '');
 }

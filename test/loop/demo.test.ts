@@ -4,7 +4,7 @@ import * as assert from 'uvu/assert';
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { runCli } from '../helpers.ts';
+import { assertUsageError, runCli } from '../helpers.ts';
 
 const out = mkdtempSync(path.join(tmpdir(), 'deeptrace-runs-'));
 const r = runCli(['run', '--seconds', '40', '--json', '--out', out]);
@@ -72,13 +72,7 @@ for (const [args, what] of [
   [['--engine', 'bptt'], '--engine'],
   [['--seed', '1.5'], '--seed'],
 ] as const) {
-  test(`bad input ${args.join(' ')}: one line naming ${what}, exit 2`, () => {
-    const b = runCli(['run', ...args, '--no-report']);
-    assert.is(b.code, 2);
-    const lines = b.stderr.trim().split('\n');
-    assert.is(lines.length, 1, b.stderr);
-    assert.ok(lines[0].includes(what), lines[0]);
-  });
+  test(`bad input ${args.join(' ')}: one line naming ${what}, exit 2`, () => assertUsageError(['run', ...args, '--no-report'], what));
 }
 
 test.run();
