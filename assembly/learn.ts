@@ -10,13 +10,12 @@ import { lay, layPtr, LF_N, LF_NPRE, LF_P, LF_W, LF_PSI, LF_SIG, LF_GRAD, LF_TRA
 import { LAYERS, ENGINE, NEURON, N_OUT, N_TOP, ONE_MINUS_A, INTERVAL } from './params';
 import { ENGINE_DEEP_FULL, ENGINE_EPROP, NEURON_RATE } from './config';
 import { mulQ12, decayQ15, q24toQ12 } from './fixed';
+import { ld } from './memory';
 import { feedback } from './traces';
 import { contribute, contributeRow, applyAccumulated } from './weights';
 
 const SCALED: usize = memory.data(4 * 64, 16);
 
-// @ts-ignore: decorator
-@inline function ld(p: usize, i: i32): i32 { return load<i32>(p + (<usize>i << 2)); }
 
 function signals(err: usize): void {
   const top = LAYERS - 1;

@@ -10,6 +10,13 @@
 // @ts-ignore: decorator
 @inline export function store16(p: usize, v: i32): void { store<i16>(p, <i16>v); }
 
+/** The i-th i32 of an array at p. */
+// @ts-ignore: decorator
+@inline export function ld(p: usize, i: i32): i32 { return load<i32>(p + (<usize>i << 2)); }
+/** Store v as the i-th i32 of an array at p. */
+// @ts-ignore: decorator
+@inline export function st(p: usize, i: i32, v: i32): void { store<i32>(p + (<usize>i << 2), v); }
+
 /** Zero n bytes at p (p and n multiples of 4). A plain loop: bulk memory is not MVP. */
 export function zero(p: usize, n: usize): void {
   const end = p + n;

@@ -17,12 +17,8 @@ import { lay, layPtr, xeOffset, LF_N, LF_P, LF_W, LF_PSI, LF_PSIPREV, LF_PRE, LF
 import { LAYERS, NEURON, ENGINE, A, ONE_MINUS_A, BETA, RHO, KAPPA, N_OUT, N_TOP, RANDOM_FEEDBACK } from './params';
 import { NEURON_ALIF, NEURON_RATE, ENGINE_EPROP, ENGINE_DEEP_FACT, ENGINE_DEEP_FULL } from './config';
 import { mulQ12, decayQ15, decayArray, addSat, ONE_Q12 } from './fixed';
-import { copy, zero } from './memory';
+import { copy, zero, ld, st } from './memory';
 
-// @ts-ignore: decorator
-@inline function ld(p: usize, i: i32): i32 { return load<i32>(p + (<usize>i << 2)); }
-// @ts-ignore: decorator
-@inline function st(p: usize, i: i32, v: i32): void { store<i32>(p + (<usize>i << 2), v); }
 
 /** One row of eligibilities (at most 64 + 64 + 1 presynaptic values). */
 const ELIG: usize = memory.data(4 * 132, 16);
