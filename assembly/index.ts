@@ -3,12 +3,12 @@
 // or a non-negative value; a refused call leaves the state as it was.
 import { CONFIG_BLOCK, N_FIELDS, MAX_LAYERS } from './config';
 import { init as coreInit, resetState, step as coreStep, learn as coreLearn, initialised, INPUT, OUTPUT, ERROR } from './core';
-import { layPtr, LF_W, LF_GRAD, LF_MEM, LF_O, LF_PSI, LF_ADAPT, STATE_START, STATE_END, ARENA, G_V, G_C, G_B, G_GV, G_GC, G_Y, G_STEPS, ACCUMULATE, staticEnd } from './layout';
+import { layPtr, LF_W, LF_GRAD, LF_MEM, LF_O, LF_PSI, LF_ADAPT, STATE_START, STATE_END, ARENA, MEMORY_END, PAGE_END, HEADER_BYTES, setMemoryEnd, G_V, G_C, G_B, G_GV, G_GC, G_Y, G_STEPS, ACCUMULATE, staticEnd } from './layout';
 import { LAYERS } from './params';
 import { initWeights, applyAccumulated, clearAccumulated } from './weights';
 import { saveSnapshot, loadSnapshot, stagingCapacity, configHash, streamBegin, streamChunk, streamEnd } from './snapshot';
 import { selfTest } from './selftest';
-import { OK, E_NOT_INITIALISED, E_ARG } from './status';
+import { OK, E_NOT_INITIALISED, E_ARG, E_TOO_LARGE } from './status';
 
 /** Core version: major * 65536 + minor. Snapshots carry it. */
 const CORE_VERSION: i32 = 0x00010000;
@@ -92,6 +92,21 @@ export function memory_used(): i32 {
   if (!initialised) return E_NOT_INITIALISED;
   return <i32>STATE_END;
 }
+/**
+ * Tells the core how many bytes of linear memory the embedder backs with RAM (an AOT runtime that
+ * allocates less than the declared page, or WASM3 with memoryLimit): the arena and the snapshot
+ * staging area end there. bytes: a multiple of 16 in [static_bytes() + 64, 65536]; 0 asks for the
+ * current limit. Refused (E_TOO_LARGE, nothing changed) when the running net does not fit below it.
+ * Returns the limit in force.
+ */
+export function memory_limit(bytes: i32): i32 {
+  if (bytes == 0) return <i32>MEMORY_END;
+  if (bytes < <i32>staticEnd() + <i32>HEADER_BYTES + 32 || bytes > <i32>PAGE_END || (bytes & 15) != 0) return E_ARG;
+  if (initialised && <usize>bytes < STATE_END) return E_TOO_LARGE;
+  setMemoryEnd(<usize>bytes);
+  return bytes;
+}
+
 /** Bytes of static data (code constants, buffers) before the arena. */
 export function static_bytes(): i32 { return <i32>staticEnd(); }
 /** Bytes of the state alone (what a snapshot carries after its 32-byte header). */

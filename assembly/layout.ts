@@ -26,6 +26,15 @@ import { cfg, F_N_IN, F_N_LAYERS, F_UNITS, F_N_OUT, F_RECURRENT, F_NEURON, F_ENG
 
 export const HEADER_BYTES: usize = 32;
 export const PAGE_END: usize = 65536;
+/**
+ * End of the linear memory the embedder really provides (memory_limit(); default the whole page).
+ * The arena, and the snapshot staging area after the state, end here: an AOT runtime or a WASM3
+ * runtime with memoryLimit set may back only [0, MEMORY_END) with RAM.
+ */
+export let MEMORY_END: usize = PAGE_END;
+export function setMemoryEnd(end: usize): void {
+  MEMORY_END = end;
+}
 
 export const LF_N = 0;
 export const LF_NPRE = 1;
@@ -147,7 +156,7 @@ export function computeLayout(commit: bool): usize {
       for (let k = l + 1; k < L; k++) p += <usize>cfg(F_UNITS + k) * S * 4 * (alif ? 2 : 1);
       xn = p; p += <usize>nOut * S * 4;
     }
-    if (p > PAGE_END) return 0;
+    if (p > MEMORY_END) return 0;
     if (commit) {
       setLay(l, LF_N, n); setLay(l, LF_NPRE, nPre); setLay(l, LF_P, P); setLay(l, LF_REC, rec);
       setLay(l, LF_W, <i32>w); setLay(l, LF_MEM, <i32>mem); setLay(l, LF_ADAPT, <i32>adapt);
@@ -158,7 +167,7 @@ export function computeLayout(commit: bool): usize {
     }
   }
   p = (p + 15) & ~<usize>15;
-  if (p > PAGE_END) return 0;
+  if (p > MEMORY_END) return 0;
   if (commit) {
     ARENA = arena; STATE_START = start; STATE_END = p;
     G_RNG = rng; G_STEPS = steps; G_PENDING = pending; G_Y = y; G_OBAR = obar; G_ONEBAR = onebar;

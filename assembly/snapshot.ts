@@ -4,7 +4,7 @@
 //   config words)   16 state length   20, 24 reserved (0)   28 CRC-32 of bytes 0..27 and the state.
 // Loading reads a snapshot the embedder wrote at the staging area (after the state), checks every
 // header field and the CRC, and only then copies it over the state: a refused snapshot changes nothing.
-import { ARENA, STATE_START, STATE_END, HEADER_BYTES, PAGE_END } from './layout';
+import { ARENA, STATE_START, STATE_END, HEADER_BYTES, MEMORY_END } from './layout';
 import { ACTIVE, N_FIELDS } from './config';
 import { crc32, crcUpdate } from './crc32';
 import { copy } from './memory';
@@ -36,7 +36,7 @@ export function saveSnapshot(coreVersion: u32): i32 {
 }
 
 export function stagingCapacity(): i32 {
-  return <i32>(PAGE_END - STATE_END);
+  return <i32>(MEMORY_END - STATE_END);
 }
 
 /** Validates the len bytes at the staging area and, if all is well, restores them. */

@@ -1,4 +1,4 @@
-// Replay a Gymnasium reference trajectory (../shared/data/gym/*.json) through our plant: set the
+// Replay a Gymnasium reference trajectory (sims/data/gym/*.json) through our plant: set the
 // initial state, apply the recorded actions open loop, and measure the largest state difference.
 import path from 'node:path';
 import fs from 'node:fs';
@@ -21,9 +21,12 @@ export class GymFileError extends Error {
 
 export const repoRoot = path.resolve(fileURLToPath(new URL('..', import.meta.url)));
 
-/** The folder of reference trajectories: $DEEPTRACE_GYM_DATA, else <repo>/../shared/data/gym. */
+/**
+ * The folder of reference trajectories: $DEEPTRACE_GYM_DATA, else the copies shipped in sims/data/gym
+ * (produced by running Gymnasium 1.4's own code with NumPy 1.24: initial state, 200 actions, every state).
+ */
 export function gymDataDir(): string {
-  return process.env.DEEPTRACE_GYM_DATA || path.resolve(repoRoot, '../shared/data/gym');
+  return process.env.DEEPTRACE_GYM_DATA || path.resolve(repoRoot, 'sims/data/gym');
 }
 
 /** The *.json files in gymDataDir(), sorted. */

@@ -32,6 +32,7 @@ export interface CoreExports {
   steps(): number;
   memory_used(): number;
   static_bytes(): number;
+  memory_limit(bytes: number): number;
   state_bytes(): number;
   config_hash(): number;
   snapshot_save(): number;

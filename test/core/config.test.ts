@@ -56,6 +56,31 @@ test('a net too large for the page is refused with E_TOO_LARGE', () => {
   assert.is(core.initRaw(toBlock(cfg)), Status.E_TOO_LARGE);
 });
 
+test('memory_limit: a smaller backed memory shrinks the staging area and refuses nets that do not fit', () => {
+  const core = new Core();
+  const x = core.x;
+  assert.is(x.memory_limit(0), 65536);
+  for (const bad of [-16, 1, 65552, x.static_bytes(), 16392]) assert.is(x.memory_limit(bad), Status.E_ARG, `${bad}`);
+  const sizes = [MCU_SMALL, MCU_REF].map((c) => new Core().configure(c).memoryUsed());
+  const [small, large] = sizes[0] < sizes[1] ? [MCU_SMALL, MCU_REF] : [MCU_REF, MCU_SMALL];
+  core.configure(small);
+  const used = core.memoryUsed();
+  assert.ok(Math.max(...sizes) > ((used + 15 + 1024) & ~15), 'the larger net must not fit the limit below');
+  const cap = x.staging_capacity();
+  const limit = (used + 15 + 1024) & ~15;
+  assert.is(x.memory_limit(limit), limit);
+  assert.is(x.staging_capacity(), cap - (65536 - limit));
+  // Below the running net: refused, limit unchanged.
+  assert.is(x.memory_limit((used - 16) & ~15), Status.E_TOO_LARGE);
+  assert.is(x.memory_limit(0), limit);
+  // A net larger than the limit is refused by init, and the running one keeps working.
+  assert.is(core.initRaw(toBlock(large)), Status.E_TOO_LARGE);
+  assert.is(x.memory_limit(0), limit);
+  assert.is(core.memoryUsed(), used);
+  assert.is(x.memory_limit(65536), 65536);
+  assert.is(core.initRaw(toBlock(large)), 0);
+});
+
 test('ALIF with deep-full needs twice the cross-depth memory of LIF', () => {
   const lif = new Core().configure(defaultCoreConfig({ neuron: 'lif', engine: 'deep-full', units: [8, 8] }));
   const alif = new Core().configure(defaultCoreConfig({ neuron: 'alif', engine: 'deep-full', units: [8, 8] }));

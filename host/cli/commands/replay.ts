@@ -11,8 +11,8 @@ const TOLERANCE_TEXT = '1e-6';
 export const replayCommand = (program: Command) => {
   program
     .command('replay')
-    .description('replay a Gymnasium reference trajectory (JSON from ../shared/data/gym) through our plant')
-    .argument('<file>', 'reference trajectory: env_id, initial_state, actions, states')
+    .description('replay a Gymnasium reference trajectory through our plant')
+    .argument('<file>', 'reference trajectory JSON: env_id, initial_state, actions, states (Gymnasium 1.4 runs ship in sims/data/gym)')
     .option('--json', 'print {"env","steps","maxAbsError"} as one JSON line')
     .action((file: string, opts: { json?: boolean }) => {
       let text: string;
