@@ -1,18 +1,19 @@
-// Flash and RAM of the firmware builds, as a table: `node --import tsx firmware/size.ts` (builds
-// with make first; --no-build to skip) or `make -C firmware size`. For the bare-metal mps2 build
-// it also boots the image in QEMU for a moment to read the heap in use after boot (the core's
-// 64 KiB linear memory and wasm2c's runtime are calloc'ed), which static sizes cannot show.
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// Flash and RAM of the firmware builds, then the Cortex-M4 figures of the AOT firmware under QEMU
+// (bench/mcu-m4.ts: RAM as the firmware reports it, instructions per mcu-ref step): the last part of
+// `npm run bench`. Alone: `node --import tsx firmware/size.ts` (builds with make first; --no-build
+// to skip the build, --no-qemu to skip the QEMU run, --json for JSON) or `make -C firmware size`.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { int, renderTable, type Table } from '../bench/table.ts';
+import { m4Missing, m4Tables, measureM4, type M4Result } from '../bench/mcu-m4.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const B = path.join(here, 'build');
 const has = (cmd: string) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
 
-interface Row { build: string; text: number; data: number; bss: number; heap?: number }
+interface Row { build: string; text: number; data: number; bss: number; coreMemory?: number }
 
 function sizeOf(tool: string, file: string): Omit<Row, 'build'> | null {
   if (!existsSync(file)) return null;
@@ -22,51 +23,59 @@ function sizeOf(tool: string, file: string): Omit<Row, 'build'> | null {
   return { text, data, bss };
 }
 
-/** Boots the mps2 image under QEMU until its log UART reports the heap; null when it cannot. */
-async function mps2Heap(elf: string): Promise<number | null> {
-  if (!has('qemu-system-arm')) return null;
-  const dir = mkdtempSync(path.join(tmpdir(), 'dt-size-'));
-  const log = path.join(dir, 'uart1.log');
-  const q = spawn('qemu-system-arm', ['-M', 'mps2-an386', '-display', 'none', '-monitor', 'none', '-kernel', elf, '-serial', 'null', '-serial', `file:${log}`], { stdio: 'ignore' });
-  try {
-    for (let i = 0; i < 100; i++) {
-      await new Promise((r) => setTimeout(r, 50));
-      const m = existsSync(log) ? /heap (\d+) bytes/.exec(readFileSync(log, 'utf8')) : null;
-      if (m) return Number(m[1]);
-    }
-    return null;
-  } finally {
-    q.kill('SIGTERM');
-    rmSync(dir, { recursive: true, force: true });
-  }
+/** Size of the AOT backend's static linear-memory buffer (symbol `memories`), from nm. */
+function coreMemoryOf(nmTool: string, file: string): number | undefined {
+  const r = spawnSync(nmTool, ['-S', file], { encoding: 'utf8' });
+  const line = r.status === 0 ? r.stdout.split('\n').find((l) => / [bB] memories$/.test(l)) : undefined;
+  return line ? parseInt(line.trim().split(/\s+/)[1], 16) : undefined;
+}
+
+function sizeTable(rows: Row[]): Table {
+  return {
+    title: 'Firmware flash and static RAM (bytes)',
+    head: ['build', 'flash (text+data)', 'static RAM (data+bss)', 'of which core memory'],
+    rows: rows.map((r) => [r.build, int(r.text + r.data), int(r.data + r.bss), r.coreMemory === undefined ? '-' : int(r.coreMemory)]),
+    notes: [
+      'arm-none-eabi-size / size of the linked images; core memory: the static buffer behind the core\'s linear memory',
+      '(DT_CORE_MEMORY_BYTES per core slot, symbol `memories` in src/dt_core_aot.c). mps2 links newlib-nano (--specs=nano.specs).',
+    ],
+  };
 }
 
 async function main(): Promise<void> {
+  const json = process.argv.includes('--json');
   const targets = [has('cc') && has('wasm2c') ? 'native' : '', has('arm-none-eabi-gcc') && has('wasm2c') ? 'mps2' : ''].filter(Boolean);
   if (!process.argv.includes('--no-build') && targets.length) {
     const r = spawnSync('make', ['-s', '-C', here, ...targets], { encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`make failed:\n${r.stdout}${r.stderr}`);
   }
   const rows: Row[] = [];
-  const mps2 = sizeOf('arm-none-eabi-size', path.join(B, 'mps2', 'dt_fw.elf'));
-  if (mps2) rows.push({ build: 'mps2-an386 Cortex-M4, AOT, -Os', ...mps2, heap: (await mps2Heap(path.join(B, 'mps2', 'dt_fw.elf'))) ?? undefined });
+  const elf = path.join(B, 'mps2', 'dt_fw.elf');
+  const mps2 = sizeOf('arm-none-eabi-size', elf);
+  if (mps2) rows.push({ build: 'mps2-an386 Cortex-M4, AOT, -Os', ...mps2, coreMemory: coreMemoryOf('arm-none-eabi-nm', elf) });
   const core = sizeOf('arm-none-eabi-size', path.join(B, 'mps2', 'core.o'));
   if (core) rows.push({ build: '  of which the core (wasm2c, core.o)', ...core });
-  const native = sizeOf('size', path.join(B, 'native', 'dt_fw'));
-  if (native) rows.push({ build: 'native x86-64 Linux, AOT, -O2', ...native });
-  if (!rows.length) {
-    console.log('firmware size: nothing built (needs cc + wasm2c, or gcc-arm-none-eabi)');
-    return;
+  const nativeBin = path.join(B, 'native', 'dt_fw');
+  const native = sizeOf('size', nativeBin);
+  if (native) rows.push({ build: 'native x86-64 Linux, AOT, -O2', ...native, coreMemory: coreMemoryOf('nm', nativeBin) });
+
+  let m4: M4Result | null = null;
+  let skipped: string | null = process.argv.includes('--no-qemu') ? '--no-qemu' : m4Missing();
+  if (!skipped) m4 = await measureM4();
+
+  if (json) {
+    console.log(JSON.stringify({ firmware: { sizes: rows, cortexM4: m4, cortexM4Skipped: skipped } }, null, 2));
+  } else {
+    const tables: Table[] = rows.length ? [sizeTable(rows)] : [];
+    if (m4) tables.push(...m4Tables(m4));
+    if (!rows.length) console.log('firmware size: nothing built (needs cc + wasm2c, or gcc-arm-none-eabi)');
+    if (tables.length) console.log(tables.map(renderTable).join('\n\n'));
+    if (skipped) console.log(`\nCortex-M4 bench skipped: ${skipped}.`);
   }
-  const kib = (n: number | undefined) => (n === undefined ? '-' : (n / 1024).toFixed(1));
-  const head = ['build', 'flash KiB (text+data)', 'static RAM KiB (data+bss)', 'heap after boot KiB', 'RAM total KiB'];
-  const body = rows.map((r) => [r.build, kib(r.text + r.data), kib(r.data + r.bss), kib(r.heap), r.heap === undefined ? '-' : kib(r.data + r.bss + r.heap)]);
-  const w = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
-  const line = (cells: string[]) => '| ' + cells.map((c, i) => (i === 0 ? c.padEnd(w[i]) : c.padStart(w[i]))).join(' | ') + ' |';
-  console.log('Firmware flash / RAM (stack not included: 16 KiB reserved on mps2)');
-  console.log(line(head));
-  console.log('|' + w.map((n, i) => (i === 0 ? '-'.repeat(n + 2) : '-'.repeat(n + 1) + ':')).join('|') + '|');
-  for (const b of body) console.log(line(b));
+  if (m4?.mismatches) {
+    console.error(`firmware: ${m4.mismatches} ACTUATOR_FRAMEs of the Cortex-M4 differed from Node`);
+    process.exitCode = 1;
+  }
 }
 
 main().catch((e) => {

@@ -26,12 +26,24 @@
 #define DT_WASM3_STACK_BYTES 8192
 #endif
 
-/* WASM3 only: cap on the module's linear memory (M3Runtime.memoryLimit). The core declares one
- * 64 KiB page; a board short of RAM may cap it lower as long as the boot self-test and the configs
- * it runs fit (memory_used() of the core, printed by `npm run bench`); an access past the cap
- * traps, which the firmware reports instead of crashing. 0 = no cap. */
-#ifndef DT_WASM3_MEMORY_LIMIT
-#define DT_WASM3_MEMORY_LIMIT 65536
+/* Bytes of the core's linear memory that RAM really backs (the core's memory_limit(), see
+ * docs/core-abi.md): a multiple of 16, at most 65536 (the one page the module declares). dt_core.c
+ * tells every core it opens, before init(), so the arena and the snapshot staging area end here.
+ * What must fit: the core's static data (static_bytes(), 5,040 B for core 1.0), a 32-byte header,
+ * the configured net's state (state_bytes()); and, for SNAPSHOT_PUT and the restore at boot, a
+ * staging area of 32 + state bytes after it (the session loads a snapshot in one piece). A net that
+ * does not fit is refused by CONFIGURE with E_TOO_LARGE, a snapshot that cannot be staged with
+ * E_SNAPSHOT_TOTAL; nothing crashes. AOT: one static buffer of this size per core slot (in .bss)
+ * instead of wasm2c's calloc of the whole page, with wasm2c's bounds checks at this size, so an
+ * access past it traps. WASM3: M3Runtime.memoryLimit. (This replaces DT_WASM3_MEMORY_LIMIT.) */
+#ifndef DT_CORE_MEMORY_BYTES
+#define DT_CORE_MEMORY_BYTES 65536
+#endif
+#if (DT_CORE_MEMORY_BYTES) % 16 != 0 || (DT_CORE_MEMORY_BYTES) > 65536 || (DT_CORE_MEMORY_BYTES) < 4096
+#error "DT_CORE_MEMORY_BYTES must be a multiple of 16 in [4096, 65536]"
+#endif
+#ifdef DT_WASM3_MEMORY_LIMIT
+#error "DT_WASM3_MEMORY_LIMIT is now DT_CORE_MEMORY_BYTES (both backends)"
 #endif
 
 /* Accept a new core over CORE_UPLOAD_BEGIN/CHUNK/END. Needs a backend that can run an image given
@@ -40,8 +52,10 @@
 #define DT_UPLOAD (DT_BACKEND == DT_BACKEND_WASM3)
 #endif
 
-/* With DT_UPLOAD: largest core image CORE_UPLOAD accepts (bytes). core.wasm is ~14.3 KB; an uploaded
- * image lives in a static buffer this size, so RAM use is twice this (current + candidate). */
+/* With DT_UPLOAD: largest core image CORE_UPLOAD accepts (bytes); core.wasm is ~14.5 KB. The
+ * image is not buffered in RAM: chunks go straight into the storage's candidate slot for the
+ * "core" blob (dt_hal_store_begin/write), which must hold this much, and the interpreter runs the
+ * image in place from there (see dt_hal.h and dt_session_upload.c). */
 #ifndef DT_UPLOAD_MAX
 #define DT_UPLOAD_MAX 24576
 #endif

@@ -5,11 +5,14 @@
 #define DT_CONFIG_BOARDS_H
 
 #if defined(DT_BOARD_ESP32) || defined(ARDUINO_ARCH_ESP32)
-/* 320 KiB of DRAM: the interpreter, two core images and a full page are no problem. */
+/* 320 KiB of DRAM: the interpreter and a full page of linear memory are no problem. */
 #  ifndef DT_BACKEND
 #    define DT_BACKEND DT_BACKEND_WASM3
 #  endif
 #  define DT_DEVICE_NAME "deeptrace-esp32"
+#  ifndef DT_CORE_MEMORY_BYTES
+#    define DT_CORE_MEMORY_BYTES 65536 /* the whole page: any net the core accepts */
+#  endif
 #  define DT_WASM3_STACK_BYTES 16384
 
 #elif defined(DT_BOARD_RP2040) || defined(ARDUINO_ARCH_RP2040)
@@ -18,14 +21,20 @@
 #    define DT_BACKEND DT_BACKEND_WASM3
 #  endif
 #  define DT_DEVICE_NAME "deeptrace-rp2040"
+#  ifndef DT_CORE_MEMORY_BYTES
+#    define DT_CORE_MEMORY_BYTES 65536 /* the whole page */
+#  endif
 
 #elif defined(DT_BOARD_SAMD51) || defined(__SAMD51__)
 /* Adafruit Feather M4 Express (SAMD51J19, Cortex-M4F 120 MHz, 192 KiB SRAM, 512 KiB flash): the
- * page (64 KiB), the interpreter and two images fit with ~70 KiB to spare. */
+ * page (64 KiB) and the interpreter fit with room to spare; uploaded images live in flash. */
 #  ifndef DT_BACKEND
 #    define DT_BACKEND DT_BACKEND_WASM3
 #  endif
 #  define DT_DEVICE_NAME "deeptrace-samd51"
+#  ifndef DT_CORE_MEMORY_BYTES
+#    define DT_CORE_MEMORY_BYTES 65536 /* the whole page */
+#  endif
 #  define DT_SNAPSHOT_MAX 24576
 
 #elif defined(DT_BOARD_MPS2)
@@ -33,10 +42,21 @@
  * the host drives it with SENSOR_FRAMEs. */
 #  define DT_DEVICE_NAME "deeptrace-mps2"
 #  define DT_PERSIST 0 /* no persistent storage on the emulated board */
+/* The RAM budget of a small Cortex-M4 part: static + heap + core memory <= 48 KiB for the mcu-ref
+ * net (8 in, 2x32 recurrent LIF, 2 out, deep-fact). 40 KiB of linear memory hold the core's static
+ * data (5,040 B for core 1.0), the 32-byte header and a state of up to 17,928 B with a staging
+ * area beside it for SNAPSHOT_PUT (32 + state), or a state of up to 35,888 B without snapshot
+ * import (measured, firmware/README.md "Memory"). */
+#  ifndef DT_CORE_MEMORY_BYTES
+#    define DT_CORE_MEMORY_BYTES 40960
+#  endif
 
 #elif defined(DT_BOARD_POSIX)
 /* Linux, talking over a pty; persistence to the file given with --store. */
 #  define DT_DEVICE_NAME "deeptrace-posix"
+#  ifndef DT_CORE_MEMORY_BYTES
+#    define DT_CORE_MEMORY_BYTES 65536 /* the whole page: the tests stage the arm2 net's snapshot */
+#  endif
 
 #endif
 

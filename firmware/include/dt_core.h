@@ -31,7 +31,10 @@ int dt_core_accepts_images(void);
 const char *dt_core_backend(void);
 
 /* Opens an instance. image/len: a core.wasm image that must outlive the instance (WASM3), or
- * NULL/0 for the built-in core (both backends: AOT's compiled one, WASM3's embedded array).
+ * NULL/0 for the built-in core (both backends: AOT's compiled one, WASM3's embedded array). The
+ * instance's linear memory is DT_CORE_MEMORY_BYTES of RAM, and the core is told so
+ * (memory_limit(DT_CORE_MEMORY_BYTES)) before anything else; a core that refuses it (its static
+ * data does not fit, or it lacks the export) is closed again with DT_CORE_E_LOAD.
  * Returns 0 or a DT_CORE_E_* code. */
 int dt_core_open(dt_core **o_core, const uint8_t *image, uint32_t len);
 void dt_core_close(dt_core *c);

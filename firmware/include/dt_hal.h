@@ -44,6 +44,26 @@ void dt_hal_safe(void);
 int dt_hal_store_put(const char *key, const dt_span *parts, int nparts);
 int32_t dt_hal_store_get(const char *key, uint8_t *buf, uint32_t cap);
 
+/* A blob written in pieces and read in place, with no RAM copy (the core upload, DT_UPLOAD: an
+ * interpreter runs the image from where it is stored). Needs storage that can be read in place
+ * (memory-mapped flash on a board, a mapped file on POSIX) and keeps a candidate slot beside the
+ * committed blob of the key (A/B slots in flash):
+ *   begin(key, size)       prepares (erases) the candidate slot for size bytes; the committed
+ *                          blob is untouched
+ *   write(key, off, p, n)  programs n bytes at off into the candidate (off + n <= size)
+ *   candidate(key, &len)   the candidate's bytes in place, or NULL
+ *   commit(key)            atomically makes the candidate the blob under key (also for get())
+ *   map(key, &len)         the committed blob in place, or NULL when there is none
+ * Bytes from candidate() stay readable until the next begin(key), or, once committed, as the
+ * committed blob. Bytes from map() stay readable until the next begin(key) after the commit that
+ * replaces them (so a core running from them can be closed after the swap). -1 / NULL on
+ * platforms without such storage (then CORE_UPLOAD answers E_UPLOAD_STORE). */
+int dt_hal_store_begin(const char *key, uint32_t size);
+int dt_hal_store_write(const char *key, uint32_t off, const uint8_t *p, uint32_t n);
+const uint8_t *dt_hal_store_candidate(const char *key, uint32_t *o_len);
+int dt_hal_store_commit(const char *key);
+const uint8_t *dt_hal_store_map(const char *key, uint32_t *o_len);
+
 /* Diagnostics for a human (stderr, semihosting, a debug UART); never the protocol link. */
 void dt_hal_log(const char *msg);
 

@@ -1,6 +1,7 @@
 /* dt_core.c: the typed core interface (dt_core.h) on top of a backend's two primitives: call an
  * export, find linear memory. Every address the module hands out is bounds-checked here. */
 #include <string.h>
+#include "dt_config.h"
 #include "dt_core.h"
 #include "dt_core_backend.h"
 #include "dt_le.h"
@@ -19,11 +20,11 @@ const dt_fn_info dt_core_fns[DT_FN_COUNT] = {
     [DT_FN_SNAPSHOT_SAVE] = { "snapshot_save", 0 }, [DT_FN_SNAPSHOT_PTR] = { "snapshot_ptr", 0 },
     [DT_FN_STAGING_PTR] = { "staging_ptr", 0 },   [DT_FN_STAGING_CAPACITY] = { "staging_capacity", 0 },
     [DT_FN_SNAPSHOT_LOAD] = { "snapshot_load", 1 }, [DT_FN_SELF_TEST] = { "self_test", 0 },
+    [DT_FN_MEMORY_LIMIT] = { "memory_limit", 1 },
 };
 
 int dt_core_accepts_images(void) { return dt_backend_accepts_images(); }
 const char *dt_core_backend(void) { return dt_backend_name(); }
-int dt_core_open(dt_core **o_core, const uint8_t *image, uint32_t len) { return dt_backend_open(o_core, image, len); }
 void dt_core_close(dt_core *c) { if (c) dt_backend_close(c); }
 uint8_t *dt_core_memory(dt_core *c, uint32_t *o_size) { return dt_backend_memory(c, o_size); }
 
@@ -33,6 +34,23 @@ static int32_t call(dt_core *c, dt_fn fn, int32_t a, int32_t b, int32_t d)
     int32_t args[3] = { a, b, d }, r = 0;
     if (dt_backend_call(c, fn, args, &r) != 0) return DT_CORE_E_TRAP;
     return r;
+}
+
+/* Opens the instance, then tells the core how much of its page RAM backs (memory_limit, before
+ * any init()): the backend must really provide that much, and the core must accept it. */
+int dt_core_open(dt_core **o_core, const uint8_t *image, uint32_t len)
+{
+    dt_core *c = NULL;
+    uint32_t size = 0;
+    int r = dt_backend_open(&c, image, len);
+    if (r != 0) return r;
+    if (!dt_backend_memory(c, &size) || size < DT_CORE_MEMORY_BYTES ||
+        call(c, DT_FN_MEMORY_LIMIT, DT_CORE_MEMORY_BYTES, 0, 0) != DT_CORE_MEMORY_BYTES) {
+        dt_backend_close(c);
+        return DT_CORE_E_LOAD;
+    }
+    *o_core = c;
+    return 0;
 }
 
 /* len bytes of linear memory at the address export fn returns, or NULL when out of bounds. */

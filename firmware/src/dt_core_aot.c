@@ -1,7 +1,16 @@
 /* dt_core_aot.c: the AOT backend: build/core.wasm compiled to C by wasm2c (Debian wabt 1.0.32).
  * This is the only file that knows wasm2c's naming, which newer wabt renamed (w2c_*):
  * wasm_rt_init(), Z_core_init_module(), Z_core_instantiate(&inst), exports Z_coreZ_<name>(&inst,
- * ...), memory Z_coreZ_memory(&inst). The module is fixed at build time: no image can be loaded. */
+ * ...), memory Z_coreZ_memory(&inst). The module is fixed at build time: no image can be loaded.
+ *
+ * Linear memory: this file, not wasm-rt-impl.c, provides wasm_rt_allocate_memory /
+ * wasm_rt_grow_memory / wasm_rt_free_memory (the Makefile compiles the runtime with its own three
+ * renamed out of the way). The runtime's version calloc's the whole declared page; here each core
+ * slot gets a static buffer of DT_CORE_MEMORY_BYTES and the memory's size is set to that. In wabt
+ * 1.0.32 with WASM_RT_MEMCHECK_SIGNAL_HANDLER=0 every load and store of the generated code, and
+ * every data segment at instantiation (LOAD_DATA), is checked by RANGE_CHECK against mem->size
+ * (offset + len > size traps WASM_RT_TRAP_OOB), so an access past the backed bytes traps instead of
+ * touching the RAM after the buffer; the core itself keeps inside memory_limit() (dt_core.c). */
 #include "dt_config.h"
 #if DT_BACKEND == DT_BACKEND_AOT
 
@@ -21,8 +30,8 @@
 #ifndef DT_AOT_ACCEPT_IMAGE
 #define DT_AOT_ACCEPT_IMAGE 0
 #endif
-#if DT_AOT_ACCEPT_IMAGE
 #include <string.h>
+#if DT_AOT_ACCEPT_IMAGE
 #include "dt_core_image.h"
 #endif
 
@@ -33,6 +42,33 @@ struct dt_core {
 
 static struct dt_core slots[DT_CORE_SLOTS];
 static int runtime_ready;
+
+/* The RAM behind each slot's linear memory, and the buffer the next instantiation gets. */
+static uint8_t memories[DT_CORE_SLOTS][DT_CORE_MEMORY_BYTES] __attribute__((aligned(16)));
+static uint8_t *next_memory;
+
+/* Called by the generated init_memories() inside Z_core_instantiate, with the module's declared
+ * limits (1 page, at most 1): backs it with DT_CORE_MEMORY_BYTES, zeroed as a fresh memory is. */
+void wasm_rt_allocate_memory(wasm_rt_memory_t *m, uint32_t initial_pages, uint32_t max_pages)
+{
+    uint8_t *buf = next_memory;
+    next_memory = NULL;
+    if (!buf) wasm_rt_trap(WASM_RT_TRAP_OOB); /* instantiated without dt_backend_open */
+    memset(buf, 0, DT_CORE_MEMORY_BYTES);
+    m->data = buf;
+    m->size = DT_CORE_MEMORY_BYTES; /* what the bounds checks compare with */
+    m->pages = initial_pages;
+    m->max_pages = max_pages;
+}
+
+/* memory.grow: the core never grows its memory (initial = maximum = 1 page); refuse but size 0. */
+uint32_t wasm_rt_grow_memory(wasm_rt_memory_t *m, uint32_t delta) { return delta == 0 ? m->pages : (uint32_t)-1; }
+
+void wasm_rt_free_memory(wasm_rt_memory_t *m)
+{
+    m->data = NULL;
+    m->size = 0;
+}
 
 int dt_backend_accepts_images(void) { return DT_AOT_ACCEPT_IMAGE; }
 const char *dt_backend_name(void) { return "aot"; }
@@ -52,7 +88,8 @@ int dt_backend_open(dt_core **o_core, const uint8_t *image, uint32_t len)
     }
     for (int i = 0; i < DT_CORE_SLOTS; i++) {
         if (slots[i].used) continue;
-        if (wasm_rt_impl_try() != 0) return DT_CORE_E_LOAD; /* a trap in the start code */
+        next_memory = memories[i];
+        if (wasm_rt_impl_try() != 0) return DT_CORE_E_LOAD; /* a trap in the start code or a data segment */
         Z_core_instantiate(&slots[i].inst);
         slots[i].used = 1;
         *o_core = &slots[i];
@@ -107,6 +144,7 @@ int dt_backend_call(dt_core *c, dt_fn fn, const int32_t *a, int32_t *o_result)
     case DT_FN_STAGING_CAPACITY: r = Z_coreZ_staging_capacity(in); break;
     case DT_FN_SNAPSHOT_LOAD: r = Z_coreZ_snapshot_load(in, (u32)a[0]); break;
     case DT_FN_SELF_TEST: r = Z_coreZ_self_test(in); break;
+    case DT_FN_MEMORY_LIMIT: r = Z_coreZ_memory_limit(in, (u32)a[0]); break;
     default: return DT_CORE_E_ABI;
     }
     *o_result = (int32_t)r;

@@ -51,7 +51,9 @@ int dt_backend_open(dt_core **o_core, const uint8_t *image, uint32_t len)
 
     IM3Runtime rt = m3_NewRuntime(env, DT_WASM3_STACK_BYTES, NULL);
     if (!rt) return DT_CORE_E_LOAD;
-    rt->memoryLimit = DT_WASM3_MEMORY_LIMIT; /* before LoadModule allocates the page */
+    /* before LoadModule allocates the page: Wasm3 then allocates (and bounds-checks against) only
+     * this much; dt_core_open tells the core the same with memory_limit() */
+    rt->memoryLimit = DT_CORE_MEMORY_BYTES;
 
     IM3Module mod = NULL;
     if (m3_ParseModule(env, &mod, image, len) != m3Err_none) goto fail;

@@ -220,6 +220,18 @@ int dt_hal_store_put(const char *key, const dt_span *parts, int nparts) { (void)
 int32_t dt_hal_store_get(const char *key, uint8_t *buf, uint32_t cap) { (void)key; (void)buf; (void)cap; return -1; }
 #endif
 
+/* In-place blobs for the core upload (dt_hal.h): not written yet on any board, so CORE_UPLOAD
+ * answers E_UPLOAD_STORE. What a port needs: two flash slots of DT_UPLOAD_MAX for "core" and a
+ * small record saying which one is committed. ESP32: a data partition with esp_partition_erase_range
+ * / esp_partition_write and esp_partition_mmap for the in-place pointer; RP2040: flash_range_erase /
+ * flash_range_program with interrupts off, read through XIP_BASE; SAMD51: NVMCTRL page writes,
+ * read at the flash address. */
+int dt_hal_store_begin(const char *key, uint32_t size) { (void)key; (void)size; return -1; }
+int dt_hal_store_write(const char *key, uint32_t off, const uint8_t *p, uint32_t n) { (void)key; (void)off; (void)p; (void)n; return -1; }
+const uint8_t *dt_hal_store_candidate(const char *key, uint32_t *o_len) { (void)key; (void)o_len; return NULL; }
+int dt_hal_store_commit(const char *key) { (void)key; return -1; }
+const uint8_t *dt_hal_store_map(const char *key, uint32_t *o_len) { (void)key; (void)o_len; return NULL; }
+
 void dt_hal_log(const char *msg)
 {
 #if defined(DT_LOG_SERIAL1)

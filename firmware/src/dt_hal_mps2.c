@@ -30,6 +30,9 @@ static volatile uint32_t ms_ticks;
 
 void dt_systick_isr(void) { ms_ticks++; }
 uint32_t dt_mps2_heap_used(void);
+uint32_t dt_mps2_static_bytes(void);
+uint32_t dt_mps2_stack_reserved(void);
+uint32_t dt_mps2_stack_used(void);
 
 static void uart_init(cmsdk_uart *u)
 {
@@ -100,19 +103,31 @@ int dt_hal_local_loop(void) { return 0; }
 
 int dt_hal_store_put(const char *key, const dt_span *parts, int nparts) { (void)key; (void)parts; (void)nparts; return -1; }
 int32_t dt_hal_store_get(const char *key, uint8_t *buf, uint32_t cap) { (void)key; (void)buf; (void)cap; return -1; }
+int dt_hal_store_begin(const char *key, uint32_t size) { (void)key; (void)size; return -1; }
+int dt_hal_store_write(const char *key, uint32_t off, const uint8_t *p, uint32_t n) { (void)key; (void)off; (void)p; (void)n; return -1; }
+const uint8_t *dt_hal_store_candidate(const char *key, uint32_t *o_len) { (void)key; (void)o_len; return NULL; }
+int dt_hal_store_commit(const char *key) { (void)key; return -1; }
+const uint8_t *dt_hal_store_map(const char *key, uint32_t *o_len) { (void)key; (void)o_len; return NULL; }
+
+/* RAM in use: static (.data + .bss; the AOT core's linear memory, DT_CORE_MEMORY_BYTES, is a
+ * static buffer in .bss), the heap's high-water mark (wasm2c's runtime tables), the stack's. */
+static void log_ram(void)
+{
+    char line[160];
+    int n = snprintf(line, sizeof line, "dt: ram: static %lu B (core memory %lu B), heap %lu B, stack %lu B of %lu B\n",
+                     (unsigned long)dt_mps2_static_bytes(), (unsigned long)DT_CORE_MEMORY_BYTES,
+                     (unsigned long)dt_mps2_heap_used(), (unsigned long)dt_mps2_stack_used(),
+                     (unsigned long)dt_mps2_stack_reserved());
+    dt_mps2_log_bytes(line, n < (int)sizeof line ? n : (int)sizeof line - 1);
+}
 
 void dt_hal_log(const char *msg)
 {
-    static int heap_reported;
     char line[128];
     int n = snprintf(line, sizeof line, "dt: %s\n", msg);
     dt_mps2_log_bytes(line, n < (int)sizeof line ? n : (int)sizeof line - 1);
-    if (!heap_reported && strncmp(msg, "self-test", 9) == 0) {
-        /* after boot the heap holds the core's linear memory and the runtime: report it once */
-        n = snprintf(line, sizeof line, "dt: heap %lu bytes\n", (unsigned long)dt_mps2_heap_used());
-        dt_mps2_log_bytes(line, n);
-        heap_reported = 1;
-    }
+    /* after boot (the self-test line) and after each run (the step timing at STOP) */
+    if (strncmp(msg, "self-test", 9) == 0 || strncmp(msg, "control step", 12) == 0) log_ram();
 }
 
 #endif /* DT_BOARD_MPS2 */

@@ -1,7 +1,8 @@
 /* dt_hal_posix.c: the HAL on Linux (and other POSIX systems): the serial link is a tty path given
  * on the command line (a pty from socat in the tests, or a USB-serial adapter), set to raw mode;
  * persistence is one file per blob in a directory, each written atomically (temporary file, fsync,
- * rename). Normally no sensors: the host drives the steps with SENSOR_FRAMEs. With --local the
+ * rename); blobs written in pieces (the core upload) go to KEY.new, are read in place through
+ * mmap, and are committed by rename. Normally no sensors: the host drives the steps with SENSOR_FRAMEs. With --local the
  * firmware runs its own control loop (HAL mode) on a simulated joint, so that path runs here too.
  *
  *   dt_fw [--store DIR] [--local] PORT   serve the protocol on PORT ("-" = stdin/stdout)
@@ -13,6 +14,7 @@
 #include <fcntl.h>
 #include <math.h>
 #include <poll.h>
+#include <sys/mman.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -177,6 +179,140 @@ int32_t dt_hal_store_get(const char *key, uint8_t *buf, uint32_t cap)
     }
     close(fd);
     return (int32_t)got;
+}
+
+/* ---- blobs written in pieces and read in place (dt_hal.h) ------------------------------------ */
+
+/* Per key: the candidate file KEY.new (its size and, once asked for, its mapping), the mapping of
+ * the committed file KEY, and that of the file an earlier commit replaced (still mapped: a core may
+ * run from it until the swap; a renamed-over file lives on while mapped). */
+typedef struct {
+    char key[16];
+    uint32_t cand_size;
+    int cand_open;
+    const uint8_t *cand, *cur, *old;
+    uint32_t cand_len, cur_len, old_len;
+} inplace_blob;
+
+static inplace_blob inplace[2];
+
+static inplace_blob *inplace_of(const char *key)
+{
+    inplace_blob *free_one = NULL;
+    if (strlen(key) >= sizeof inplace[0].key) return NULL;
+    for (int i = 0; i < 2; i++) {
+        if (strcmp(inplace[i].key, key) == 0) return &inplace[i];
+        if (!inplace[i].key[0] && !free_one) free_one = &inplace[i];
+    }
+    if (free_one) strcpy(free_one->key, key);
+    return free_one;
+}
+
+static void unmap(const uint8_t **p, uint32_t *len)
+{
+    if (*p) munmap((void *)*p, *len);
+    *p = NULL;
+    *len = 0;
+}
+
+/* Maps the whole file at path read-only; NULL when absent or empty. */
+static const uint8_t *map_file(const char *path, uint32_t *o_len)
+{
+    int fd = open(path, O_RDONLY);
+    if (fd < 0) return NULL;
+    off_t end = lseek(fd, 0, SEEK_END);
+    void *p = end > 0 && end <= 0x7FFFFFFF ? mmap(NULL, (size_t)end, PROT_READ, MAP_SHARED, fd, 0) : MAP_FAILED;
+    close(fd);
+    if (p == MAP_FAILED) return NULL;
+    *o_len = (uint32_t)end;
+    return p;
+}
+
+int dt_hal_store_begin(const char *key, uint32_t size)
+{
+    char path[512];
+    inplace_blob *b = inplace_of(key);
+    if (!store_dir || !b || size == 0 || blob_path(path, sizeof path, key, ".new")) return -1;
+    unmap(&b->old, &b->old_len);   /* replaced by the last commit: nothing runs from it any more */
+    unmap(&b->cand, &b->cand_len); /* an earlier candidate that was not committed */
+    b->cand_open = 0;
+    unlink(path);                  /* a fresh file: no mapping of the old one can see the new bytes */
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (fd < 0) return -1;
+    int r = ftruncate(fd, (off_t)size);
+    if (close(fd) != 0 || r != 0) return -1;
+    b->cand_size = size;
+    b->cand_open = 1;
+    return 0;
+}
+
+int dt_hal_store_write(const char *key, uint32_t off, const uint8_t *p, uint32_t n)
+{
+    char path[512];
+    inplace_blob *b = inplace_of(key);
+    if (!store_dir || !b || !b->cand_open || b->cand || off > b->cand_size || n > b->cand_size - off ||
+        blob_path(path, sizeof path, key, ".new"))
+        return -1;
+    int fd = open(path, O_WRONLY);
+    if (fd < 0) return -1;
+    while (n) {
+        ssize_t w = pwrite(fd, p, n, (off_t)off);
+        if (w <= 0) { close(fd); return -1; }
+        p += w;
+        off += (uint32_t)w;
+        n -= (uint32_t)w;
+    }
+    return close(fd);
+}
+
+const uint8_t *dt_hal_store_candidate(const char *key, uint32_t *o_len)
+{
+    char path[512];
+    inplace_blob *b = inplace_of(key);
+    if (!store_dir || !b || !b->cand_open || blob_path(path, sizeof path, key, ".new")) return NULL;
+    if (!b->cand) {
+        int fd = open(path, O_RDONLY);
+        if (fd < 0) return NULL;
+        int synced = fsync(fd); /* what is verified is what the storage holds */
+        close(fd);
+        if (synced != 0 || !(b->cand = map_file(path, &b->cand_len))) return NULL;
+    }
+    *o_len = b->cand_len;
+    return b->cand;
+}
+
+int dt_hal_store_commit(const char *key)
+{
+    char src[512], dst[512];
+    inplace_blob *b = inplace_of(key);
+    if (!store_dir || !b || !b->cand_open || blob_path(src, sizeof src, key, ".new") || blob_path(dst, sizeof dst, key, ""))
+        return -1;
+    int fd = open(src, O_RDONLY);
+    if (fd < 0) return -1;
+    int synced = fsync(fd);
+    close(fd);
+    if (synced != 0 || rename(src, dst) != 0) return -1;
+    int dir = open(store_dir, O_RDONLY);
+    if (dir >= 0) { fsync(dir); close(dir); }
+    unmap(&b->old, &b->old_len);
+    b->old = b->cur; /* stays mapped until the next begin */
+    b->old_len = b->cur_len;
+    b->cur = b->cand;
+    b->cur_len = b->cand_len;
+    b->cand = NULL;
+    b->cand_len = 0;
+    b->cand_open = 0;
+    return 0;
+}
+
+const uint8_t *dt_hal_store_map(const char *key, uint32_t *o_len)
+{
+    char path[512];
+    inplace_blob *b = inplace_of(key);
+    if (!store_dir || !b || blob_path(path, sizeof path, key, "")) return NULL;
+    if (!b->cur && !(b->cur = map_file(path, &b->cur_len))) return NULL;
+    *o_len = b->cur_len;
+    return b->cur;
 }
 
 #endif /* DT_BOARD_POSIX */

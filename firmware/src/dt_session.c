@@ -184,11 +184,12 @@ static uint16_t on_message(const dt_frame *f, const dt_msg *m, const char **o_wh
         return DTP_OK;
     case DTP_STOP:
         if (S.state == DT_RUNNING) {
-            char line[96];
+            char line[112];
+            uint64_t mean_ns = S.step_count ? S.step_us_sum * 1000u / S.step_count : 0;
             S.state = DT_CONFIGURED;
-            snprintf(line, sizeof line, "control step (step + learn): %lu steps, mean %lu us, max %lu us",
-                     (unsigned long)S.step_count, (unsigned long)(S.step_count ? S.step_us_sum / S.step_count : 0),
-                     (unsigned long)S.step_us_max);
+            snprintf(line, sizeof line, "control step (%s): %lu steps, mean %lu.%03lu us, max %lu us",
+                     S.learning ? "step + learn" : "step only", (unsigned long)S.step_count,
+                     (unsigned long)(mean_ns / 1000u), (unsigned long)(mean_ns % 1000u), (unsigned long)S.step_us_max);
             dt_hal_log(line);
             dt_session_persist();
         }

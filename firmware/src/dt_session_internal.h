@@ -41,10 +41,9 @@ typedef struct {
     /* SNAPSHOT_PUT in progress */
     int put_active;
     uint32_t put_total, put_received;
-    /* CORE_UPLOAD in progress */
+    /* CORE_UPLOAD in progress (the bytes go to the storage's candidate slot, not to RAM) */
     int up_active;
-    uint32_t up_size, up_crc, up_received, up_running_crc;
-    uint8_t *up_buf;
+    uint32_t up_size, up_crc, up_received;
     /* timing of control steps since START (step + learn), for the log at STOP */
     uint64_t step_us_sum;
     uint32_t step_us_max, step_count;

@@ -13,11 +13,11 @@
 
 /* ---- core upload ----------------------------------------------------------------------------- */
 
-#if DT_UPLOAD
-/* Two image buffers: the one backing an uploaded running core and the one receiving the next. */
-static uint8_t up_images[2][DT_UPLOAD_MAX];
-static const uint8_t *running_image; /* NULL: the built-in core */
-#endif
+/* No image buffer in RAM: CORE_UPLOAD_CHUNKs are written straight into the storage's candidate
+ * slot of the blob "core" (dt_hal_store_begin/write: flash on a board, a file on POSIX), and END
+ * checks, instantiates and self-tests the image in place there (dt_hal_store_candidate). Only when
+ * every check passed is the candidate committed and swapped in; the running core (built-in, or an
+ * earlier upload running in place from the committed blob) keeps running through all of it. */
 
 #if DT_UPLOAD
 /* Hands the learned state of core `from` to core `to` (same version and config): by snapshot, or,
@@ -46,14 +46,17 @@ static int32_t hand_over(dt_core *from, dt_core *to)
 static uint16_t upload_end(const char **o_why)
 {
     dt_core *c = NULL;
-    uint32_t sum = 0, sum2 = 0;
+    uint32_t sum = 0, sum2 = 0, len = 0;
     if (!S.up_active) return DTP_E_UPLOAD_NOT_STARTED;
     S.up_active = 0;
     if (S.up_received != S.up_size) { *o_why = "END before all bytes"; return DTP_E_UPLOAD_SIZE; }
-    if (S.up_running_crc != S.up_crc) { *o_why = "the image does not match the CRC-32 of BEGIN"; return DTP_E_UPLOAD_CRC; }
+    /* the CRC of BEGIN over the bytes as stored, so a failed write is caught too */
+    const uint8_t *img = dt_hal_store_candidate("core", &len);
+    if (!img || len != S.up_size) { *o_why = "could not read the candidate core back from storage"; return DTP_E_UPLOAD_STORE; }
+    if (dt_crc32(img, len) != S.up_crc) { *o_why = "the image does not match the CRC-32 of BEGIN"; return DTP_E_UPLOAD_CRC; }
     *o_why = "the image is not a core this device can run";
-    if (dt_image_check(S.up_buf, S.up_size) != 0) { *o_why = "not a WASM module importing nothing with one page"; return DTP_E_UPLOAD_SELF_TEST; }
-    if (dt_core_open(&c, S.up_buf, S.up_size) != 0) return DTP_E_UPLOAD_SELF_TEST;
+    if (dt_image_check(img, len) != 0) { *o_why = "not a WASM module importing nothing with one page"; return DTP_E_UPLOAD_SELF_TEST; }
+    if (dt_core_open(&c, img, len) != 0) return DTP_E_UPLOAD_SELF_TEST;
     int32_t v = dt_core_version(c);
     /* the self-test runs, twice to the same checksum; a core of the running version must give the
      * running checksum (same version = same maths) */
@@ -76,8 +79,9 @@ static uint16_t upload_end(const char **o_why)
             return DTP_E_UPLOAD_SELF_TEST;
         }
     }
-    dt_span part = { S.up_buf, S.up_size };
-    if (dt_hal_store_put("core", &part, 1) != 0) {
+    /* commit: the candidate becomes the stored core; the bytes the old core may run from stay
+     * readable until the next BEGIN (dt_hal.h), so it is closed only after this */
+    if (dt_hal_store_commit("core") != 0) {
         *o_why = "could not store the new core";
         dt_core_close(c);
         return DTP_E_UPLOAD_STORE;
@@ -86,7 +90,6 @@ static uint16_t upload_end(const char **o_why)
     S.core = c;
     S.version = v;
     S.checksum = sum;
-    running_image = S.up_buf;
     return DTP_OK;
 }
 
@@ -95,12 +98,14 @@ uint16_t dt_session_on_upload(const dt_msg *m, const char **o_why)
     if (m->type == DTP_CORE_UPLOAD_BEGIN) {
         S.up_active = 0; /* an unfinished transfer is dropped */
         if (m->u.upload_begin.size == 0 || m->u.upload_begin.size > DT_UPLOAD_MAX) return DTP_E_UPLOAD_SIZE;
+        if (dt_hal_store_begin("core", m->u.upload_begin.size) != 0) {
+            *o_why = "no storage for a candidate core on this device";
+            return DTP_E_UPLOAD_STORE;
+        }
         S.up_active = 1;
         S.up_size = m->u.upload_begin.size;
         S.up_crc = m->u.upload_begin.crc;
         S.up_received = 0;
-        S.up_running_crc = 0;
-        S.up_buf = running_image == up_images[0] ? up_images[1] : up_images[0];
         return DTP_OK;
     }
     if (m->type == DTP_CORE_UPLOAD_CHUNK) {
@@ -108,8 +113,11 @@ uint16_t dt_session_on_upload(const dt_msg *m, const char **o_why)
         if (!S.up_active) return DTP_E_UPLOAD_NOT_STARTED;
         if (off != S.up_received) return DTP_E_UPLOAD_OFFSET;
         if (n > S.up_size - off) return DTP_E_UPLOAD_SIZE;
-        memcpy(S.up_buf + off, m->u.upload_chunk.data.p, n);
-        S.up_running_crc = dt_crc32_update(S.up_running_crc, m->u.upload_chunk.data.p, n);
+        if (dt_hal_store_write("core", off, m->u.upload_chunk.data.p, n) != 0) {
+            S.up_active = 0;
+            *o_why = "could not write the candidate core to storage";
+            return DTP_E_UPLOAD_STORE;
+        }
         S.up_received += n;
         return DTP_OK;
     }
@@ -131,11 +139,11 @@ uint16_t dt_session_on_upload(const dt_msg *m, const char **o_why)
 int dt_session_open_boot_core(void)
 {
 #if DT_UPLOAD
-    int32_t n = dt_hal_store_get("core", up_images[0], DT_UPLOAD_MAX);
-    if (n > 0 && dt_image_check(up_images[0], (uint32_t)n) == 0 && dt_core_open(&S.core, up_images[0], (uint32_t)n) == 0) {
+    uint32_t n = 0;
+    const uint8_t *img = dt_hal_store_map("core", &n); /* run in place from storage */
+    if (img && n <= DT_UPLOAD_MAX && dt_image_check(img, n) == 0 && dt_core_open(&S.core, img, n) == 0) {
         uint32_t again = 0;
         if (dt_core_self_test(S.core, &S.checksum) == DT_OK && dt_core_self_test(S.core, &again) == DT_OK && again == S.checksum) {
-            running_image = up_images[0];
             S.version = dt_core_version(S.core);
             return 0;
         }

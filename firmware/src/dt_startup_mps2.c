@@ -11,6 +11,7 @@
 
 extern uint32_t _sidata, _sdata, _edata, _sbss, _ebss, _estack;
 extern uint8_t _heap_start, _heap_end;
+#define STACK_PAINT 0xA5u
 extern int main(int argc, char **argv);
 void dt_reset(void);
 void dt_systick_isr(void);
@@ -27,6 +28,10 @@ void dt_reset(void)
 {
     memcpy(&_sdata, &_sidata, (size_t)((uint8_t *)&_edata - (uint8_t *)&_sdata));
     memset(&_sbss, 0, (size_t)((uint8_t *)&_ebss - (uint8_t *)&_sbss));
+    /* paint the stack below this frame, so dt_mps2_stack_used() can find the high-water mark */
+    uintptr_t sp;
+    __asm__ volatile("mov %0, sp" : "=r"(sp));
+    for (uint8_t *p = &_heap_end; (uintptr_t)p < sp - 64u; p++) *p = STACK_PAINT;
     main(0, 0);
     for (;;) {
     }
@@ -42,7 +47,17 @@ void dt_fault_isr(void)
 /* ---- newlib system calls ---------------------------------------------------------------------- */
 
 static uint8_t *heap_top = &_heap_start;
+/* The heap never shrinks (nothing gives memory back to _sbrk): its size is its high-water mark. */
 uint32_t dt_mps2_heap_used(void) { return (uint32_t)(heap_top - &_heap_start); }
+/* .data + .bss, the stack reserved (heap end to the top of RAM), and the deepest the stack went. */
+uint32_t dt_mps2_static_bytes(void) { return (uint32_t)((uint8_t *)&_ebss - (uint8_t *)&_sdata); }
+uint32_t dt_mps2_stack_reserved(void) { return (uint32_t)((uint8_t *)&_estack - &_heap_end); }
+uint32_t dt_mps2_stack_used(void)
+{
+    const uint8_t *p = &_heap_end;
+    while (p < (const uint8_t *)&_estack && *p == STACK_PAINT) p++;
+    return (uint32_t)((const uint8_t *)&_estack - p);
+}
 
 void *_sbrk(ptrdiff_t incr)
 {

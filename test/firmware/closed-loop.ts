@@ -8,7 +8,7 @@ import { arm2Task } from '../../sims/loop/task.ts';
 import { networkConfig } from '../../sims/loop/controllers.ts';
 import { PD } from '../../sims/control/pd.ts';
 import { Core } from '../../host/core/core.ts';
-import { toBlock } from '../../host/core/config.ts';
+import { toBlock, type CoreConfig } from '../../host/core/config.ts';
 import type { Client } from './harness.ts';
 
 export const task = arm2Task;
@@ -33,24 +33,38 @@ export function rms(e: Float64Array, dt: number, from: number, to: number): numb
   return Math.sqrt(s / (b - a));
 }
 
-/** The device's step in Node: same core, same Q12 inputs, u = clip(u_pd + y, +-32767). */
-class Mirror {
+/**
+ * The device's step in Node (dt_session_step.c): the same core, the same Q12 inputs; y = step(x),
+ * then learn(err = -u_pd) unless learning is off; the device answers u = clip(u_pd + y, +-32767).
+ * Also used by the Cortex-M4 bench (bench/mcu-m4.ts) to drive and check the device.
+ */
+export class Mirror {
   private readonly core = new Core();
-  constructor() {
+  constructor(cfg: CoreConfig = loopConfig, amp: [number, number, number] = AMP) {
     const x = this.core.x;
     const mem = new Int32Array(x.memory.buffer);
-    mem.set(toBlock(loopConfig), x.config_ptr() >> 2);
-    if (x.init() !== 0 || x.init_weights(...AMP) !== 0) throw new Error('mirror core refused the config');
+    mem.set(toBlock(cfg), x.config_ptr() >> 2);
+    if (x.init() !== 0 || x.init_weights(...amp) !== 0) throw new Error('mirror core refused the config');
   }
-  step(values: number[], nIn: number, nOut: number): number[] {
-    const x = this.core.x;
-    const mem = new Int32Array(x.memory.buffer);
-    mem.set(values.slice(0, nIn), x.input_ptr() >> 2);
-    x.step();
-    const y = Array.from(mem.subarray(x.output_ptr() >> 2, (x.output_ptr() >> 2) + nOut));
+  /** step(): n_in Q12 inputs in, the n_out Q12 outputs y. */
+  forward(x: number[], nOut: number): number[] {
+    const c = this.core.x;
+    const mem = new Int32Array(c.memory.buffer);
+    mem.set(x, c.input_ptr() >> 2);
+    c.step();
+    return Array.from(mem.subarray(c.output_ptr() >> 2, (c.output_ptr() >> 2) + nOut));
+  }
+  /** learn() with the feedback error of the PD commands: err = -u_pd. */
+  learn(upd: number[]): void {
+    const c = this.core.x;
+    new Int32Array(c.memory.buffer).set(upd.map((u) => (u === -(2 ** 31) ? 2 ** 31 - 1 : -u)), c.error_ptr() >> 2);
+    c.learn();
+  }
+  /** The device's answer to a SENSOR_FRAME [x (n_in), u_pd (n_out)]. */
+  step(values: number[], nIn: number, nOut: number, learn = true): number[] {
+    const y = this.forward(values.slice(0, nIn), nOut);
     const upd = values.slice(nIn);
-    mem.set(upd.map((u) => (u === -(2 ** 31) ? 2 ** 31 - 1 : -u)), x.error_ptr() >> 2);
-    x.learn();
+    if (learn) this.learn(upd);
     return upd.map((u, k) => Math.max(-32767, Math.min(32767, u + y[k])));
   }
 }

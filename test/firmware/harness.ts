@@ -218,10 +218,50 @@ export class QemuDevice {
     }
   }
 
+  /** Waits until the log holds `count` lines matching re (global), returns all matches. */
+  async waitLog(re: RegExp, count = 1, ms = 5000): Promise<RegExpMatchArray[]> {
+    const all = () => [...this.log().matchAll(new RegExp(re.source, 'g'))];
+    await waitFor(() => all().length >= count, ms, `${count} log line(s) matching ${re}`);
+    return all();
+  }
+
   async stop(): Promise<void> {
     this.socat?.kill('SIGTERM');
     this.qemu?.kill('SIGTERM');
     await sleep(50);
     rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+/** RAM as the mps2 firmware logs it after boot and after each run (firmware/src/dt_hal_mps2.c). */
+export interface Mps2Ram {
+  /** .data + .bss, the AOT core's linear memory included. */
+  staticBytes: number;
+  /** DT_CORE_MEMORY_BYTES: the core's linear memory (a static buffer). */
+  coreMemory: number;
+  /** The heap's high-water mark (it never shrinks). */
+  heap: number;
+  /** The stack's high-water mark, and what the linker script reserves. */
+  stack: number;
+  stackReserved: number;
+}
+
+const RAM_LINE = /ram: static (\d+) B \(core memory (\d+) B\), heap (\d+) B, stack (\d+) B of (\d+) B/;
+
+/** Every RAM line of a log, in order. */
+export function parseRam(log: string): Mps2Ram[] {
+  return [...log.matchAll(new RegExp(RAM_LINE.source, 'g'))].map((m) => ({
+    staticBytes: Number(m[1]), coreMemory: Number(m[2]), heap: Number(m[3]), stack: Number(m[4]), stackReserved: Number(m[5]),
+  }));
+}
+
+/** The step timing the session logs at STOP (dt_session.c); under -icount shift=0, 1 us = 1000 instructions. */
+export interface StepTiming { mode: 'step + learn' | 'step only'; steps: number; meanUs: number; maxUs: number }
+
+export const STEP_LINE = /control step \((step \+ learn|step only)\): (\d+) steps, mean (\d+\.\d+) us, max (\d+) us/;
+
+export function parseStepTiming(log: string): StepTiming[] {
+  return [...log.matchAll(new RegExp(STEP_LINE.source, 'g'))].map((m) => ({
+    mode: m[1] as StepTiming['mode'], steps: Number(m[2]), meanUs: Number(m[3]), maxUs: Number(m[4]),
+  }));
 }

@@ -1,7 +1,8 @@
 // The firmware's C protocol codec: every golden vector of host/protocol/golden.json, a fuzz run
 // under AddressSanitizer + UndefinedBehaviorSanitizer, and a differential check of random streams
 // against the host decoder (same outcomes, same order, same bytes). Plus the C unit tests of the
-// scheduler and the core image check, under the same sanitizers.
+// scheduler and the core image check, under the same sanitizers; the AOT backend in 40 KiB of
+// linear memory (limit, refusal, bounds checks).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
@@ -11,6 +12,9 @@ import { MessageDecoder } from '../../host/protocol/decoder.ts';
 import { MessageType } from '../../host/protocol/codes.ts';
 import { encodePayload } from '../../host/protocol/messages.ts';
 import { fwBuild, make } from './harness.ts';
+import { loopConfig } from './closed-loop.ts';
+import { Core } from '../../host/core/core.ts';
+import { toBlock } from '../../host/core/config.ts';
 
 const ok = haveTool('cc', 'the firmware protocol tests compile C with ASan/UBSan') && haveTool('wasm2c', 'the firmware build converts core.wasm to C (Debian wabt)');
 const bin = (name: string) => path.join(fwBuild, 'test', name);
@@ -40,6 +44,23 @@ if (ok) {
     assert.is(r.stderr, '', 'no sanitizer report');
     assert.is(r.status, 0, r.stdout);
     assert.match(r.stdout, /units: \d+ passed, 0 failed/);
+  });
+
+  test('the AOT backend in 40 KiB of linear memory: told its limit at open, E_TOO_LARGE for a net that does not fit, a trap (not a stray write) past the backed bytes', () => {
+    // widths of an 8-in 2-layer LIF deep-fact net: the mcu-ref width, and the smallest Node refuses within 40 KiB
+    const within = (units: number) => {
+      const core = new Core();
+      core.x.memory_limit(40960);
+      return core.initRaw(toBlock({ ...loopConfig, units: [units, units] }));
+    };
+    assert.is(within(32), 0, 'mcu-ref fits 40 KiB');
+    const big = [36, 40, 44, 48, 56, 64].find((n) => within(n) === -2);
+    assert.ok(big, 'a width too large for 40 KiB');
+    const r = spawnSync(bin('dt_test_aot_memory'), ['32', String(big)], { encoding: 'utf8', env: SAN_ENV });
+    assert.is(r.stderr, '', 'no sanitizer report');
+    assert.is(r.status, 0, r.stdout);
+    assert.match(r.stdout, /aot-memory: \d+ passed, 0 failed/);
+    assert.match(r.stdout, `self-test 0x${new Core().selfTest().toString(16).padStart(8, '0')}`);
   });
 
   test('the WASM3 backend and the upload path type-check against declarations of Wasm3 0.5.0 (not built: no Wasm3 here)', () => {

@@ -6,14 +6,15 @@
 // Real uploads need the WASM3 backend, which is not built here.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { haveTool, repoRoot } from '../helpers.ts';
+import { Core } from '../../host/core/core.ts';
 import { Status } from '../../host/protocol/codes.ts';
 import { crc32 } from '../../host/protocol/crc.ts';
 import { Client, PtyDevice, configurePayload, fwBuild, make } from './harness.ts';
-import { AMP, loopConfig, runLoop } from './closed-loop.ts';
+import { AMP, Mirror, loopConfig, runLoop } from './closed-loop.ts';
 
 const ok = haveTool('cc', 'the native firmware is built with the C compiler') && haveTool('wasm2c', 'the AOT core comes from wasm2c (Debian wabt)') && haveTool('socat', 'the firmware talks over a socat pty pair');
 const binary = path.join(fwBuild, 'native-upload', 'dt_fw');
@@ -87,8 +88,96 @@ if (ok) {
     await dev2.start();
     const c2 = await Client.open(dev2.hostPath);
     try {
-      assert.is((await c2.hello()).selfTestChecksum, 0xedd4fa0c);
+      assert.is((await c2.hello()).selfTestChecksum, new Core().selfTest());
       assert.not.match(dev2.stderr, 'stored core failed');
+    } finally {
+      await c2.close();
+      await dev2.stop();
+    }
+  });
+
+  test('CORE_UPLOAD with no image buffer in RAM: chunks go to the store\'s candidate slot, the uploaded core runs in place from the store, and uploads while it runs keep it stepping', async () => {
+    make('native-upload');
+    // no static buffer of an image's size: the only large objects are the cores' linear memories
+    const nm = spawnSync('nm', ['-S', '--size-sort', binary], { encoding: 'utf8' });
+    assert.is(nm.status, 0, nm.stderr);
+    const large = nm.stdout.trim().split('\n').map((l) => l.trim().split(/\s+/)).filter((f) => f.length === 4 && /[bBdD]/.test(f[2]) && parseInt(f[1], 16) >= 8192).map((f) => f[3]);
+    // (g_active_exception: wasm2c's runtime's exception buffer, unused, dropped by --gc-sections on the MCU build)
+    assert.equal(large.filter((n) => n !== 'g_active_exception'), ['memories'], `large RAM objects: ${large.join(', ')}`);
+
+    spawnSync('rm', ['-rf', store]);
+    spawnSync('mkdir', ['-p', store]);
+    const image = new Uint8Array(readFileSync(path.join(repoRoot, 'build', 'core.wasm')));
+    const changed = Uint8Array.from(image);
+    changed[changed.length - 40] ^= 0x01;
+    const dev = new PtyDevice(binary, ['--store', store]);
+    await dev.start();
+    const c = await Client.open(dev.hostPath);
+    const mirror = new Mirror(loopConfig, AMP);
+    let step = 0, mismatches = 0;
+    // one control step, checked against the same core in Node (the state must survive every swap)
+    const controlStep = async () => {
+      const values = Array.from({ length: 10 }, (_, i) => ((step * 37 + i * 101) % 801 - 400) * 8);
+      c.send({ type: 'SENSOR_FRAME', step, values });
+      const a = await c.next('ACTUATOR_FRAME', 2000, (m) => m.step === step);
+      const want = mirror.step(values, 8, 2);
+      if (a.values.some((v, i) => v !== want[i])) mismatches++;
+      step++;
+    };
+    // an upload with control steps between its chunks; `during` runs after the first chunk
+    const uploadWhileStepping = async (img: Uint8Array, during?: () => void) => {
+      const st = await c.command({ type: 'CORE_UPLOAD_BEGIN', size: img.length, crc: crc32(img) });
+      if (st !== Status.OK) return st;
+      for (let off = 0; off < img.length; off += 1000) {
+        const s = await c.command({ type: 'CORE_UPLOAD_CHUNK', offset: off, data: img.subarray(off, off + 1000) });
+        if (s !== Status.OK) return s;
+        await controlStep();
+        if (off === 0) during?.();
+      }
+      return c.command({ type: 'CORE_UPLOAD_END' }, 5000);
+    };
+    try {
+      await c.hello();
+      await c.ok({ type: 'CONFIGURE', config: configurePayload(loopConfig, { amp: AMP }) });
+      await c.ok({ type: 'START' });
+      for (let i = 0; i < 20; i++) await controlStep();
+
+      assert.is(await uploadWhileStepping(image, () => {
+        assert.is(statSync(path.join(store, 'core.new')).size, image.length, 'the candidate slot is in the store, sized at BEGIN');
+        assert.not.ok(existsSync(path.join(store, 'core')), 'nothing committed yet');
+      }), Status.OK);
+      await c.next('HELLO', 3000);
+      assert.ok(readFileSync(path.join(store, 'core')).equals(Buffer.from(image)), 'committed');
+      for (let i = 0; i < 10; i++) await controlStep();
+
+      // the uploaded core now runs from the store; a refused upload goes to the other slot and leaves it running
+      assert.is(await uploadWhileStepping(changed, () => {
+        assert.ok(readFileSync(path.join(store, 'core')).equals(Buffer.from(image)), 'the running core\'s stored image is untouched');
+      }), Status.E_UPLOAD_SELF_TEST);
+      assert.ok(readFileSync(path.join(store, 'core')).equals(Buffer.from(image)), 'a refused image is never committed');
+      for (let i = 0; i < 10; i++) await controlStep();
+      // a bad CRC is caught on the bytes as stored
+      assert.is(await upload(c, image, (crc32(image) ^ 0x80) >>> 0), Status.E_UPLOAD_CRC);
+
+      // and a good one replaces an uploaded core as it replaced the built-in one, twice
+      for (let k = 0; k < 2; k++) {
+        c.inbox.length = 0;
+        assert.is(await uploadWhileStepping(image), Status.OK);
+        assert.is((await c.next('HELLO', 3000)).selfTestChecksum, new Core().selfTest());
+        for (let i = 0; i < 10; i++) await controlStep();
+      }
+      assert.is(mismatches, 0, `every one of ${step} control steps equals the Node core (state handed over at each swap)`);
+    } finally {
+      await c.close();
+      await dev.stop();
+    }
+    // A stored core that is not a valid image is ignored at boot: the built-in core runs.
+    writeFileSync(path.join(store, 'core'), Buffer.from(changed.subarray(0, 100)));
+    const dev2 = new PtyDevice(binary, ['--store', store]);
+    await dev2.start();
+    const c2 = await Client.open(dev2.hostPath);
+    try {
+      assert.is((await c2.hello()).selfTestChecksum, new Core().selfTest());
     } finally {
       await c2.close();
       await dev2.stop();
