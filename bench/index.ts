@@ -132,6 +132,9 @@ interface CountRow {
   mean: number;
   min: number;
   max: number;
+  /** Mean i64 operations and i64 multiplies per step (of `mean`; see bench/instrument.ts). */
+  i64Mean: number;
+  i64MulMean: number;
   /** Mean instructions of step() and of learn() (0 for inference). */
   stepMean: number;
   learnMean: number;
@@ -155,17 +158,27 @@ function countRows(coreModule: WebAssembly.Module): CountRow[] {
       const counts: number[] = [];
       let stepSum = 0;
       let learnSum = 0;
+      let i64Sum = 0;
+      let i64MulSum = 0;
       let match = true;
       const one = (t: number, record: boolean) => {
         let y!: Float64Array;
-        const nStep = counter.measure(() => (y = core.step(w.input(t)))) - getters;
+        const cStep = counter.measureAll(() => (y = core.step(w.input(t))));
+        const nStep = cStep.all - getters;
         const yPlain = plain.step(w.input(t));
         let nLearn = 0;
+        let i64 = cStep.i64;
+        let i64mul = cStep.i64mul;
         if (mode === 'step+learn') {
-          nLearn = counter.measure(() => core.learn(w.error(t, y))) - errGetter;
+          const cLearn = counter.measureAll(() => core.learn(w.error(t, y)));
+          nLearn = cLearn.all - errGetter;
+          i64 += cLearn.i64;
+          i64mul += cLearn.i64mul;
           plain.learn(w.error(t, yPlain));
         }
         if (record) {
+          i64Sum += i64;
+          i64MulSum += i64mul;
           counts.push(nStep + nLearn);
           stepSum += nStep;
           learnSum += nLearn;
@@ -180,6 +193,8 @@ function countRows(coreModule: WebAssembly.Module): CountRow[] {
         mean: counts.reduce((s, c) => s + c, 0) / counts.length,
         min: Math.min(...counts),
         max: Math.max(...counts),
+        i64Mean: i64Sum / counts.length,
+        i64MulMean: i64MulSum / counts.length,
         stepMean: stepSum / counts.length,
         learnMean: learnSum / counts.length,
         firingRates: rates,
@@ -340,15 +355,18 @@ function speedTable(rows: SpeedRow[]): Table {
 function countTable(rows: CountRow[], regions: number): Table {
   return {
     title: '4. Executed wasm instructions per step',
-    head: ['config', 'mode', 'mean', 'min', 'max', 'step() mean', 'learn() mean', 'hidden firing rate'],
+    head: ['config', 'mode', 'mean', 'min', 'max', 'of which i64', 'i64 mul', 'step() mean', 'learn() mean', 'hidden firing rate'],
     rows: rows.map((r) => [
-      r.config, r.mode, int(r.mean), int(r.min), int(r.max), int(r.stepMean), r.mode === 'inference' ? '-' : int(r.learnMean),
+      r.config, r.mode, int(r.mean), int(r.min), int(r.max), int(r.i64Mean), int(r.i64MulMean), int(r.stepMean),
+      r.mode === 'inference' ? '-' : int(r.learnMean),
       r.firingRates.map((x) => `${fmt(100 * x)}%`).join(' / '),
     ]),
     notes: [
       `A binaryen-instrumented copy of build/core.wasm (${regions} region counters); the exported step() (+ learn()) only,`,
       `over ${COUNT_STEPS} steps after ${COUNT_WARMUP}, same workload as table 3. Counts depend on spiking (event-driven synapses).`,
       `Outputs of the instrumented core ${rows.every((r) => r.outputsMatch) ? 'matched' : 'DID NOT match'} the plain core's on every counted step.`,
+      'i64: mean executed i64 operations per step (ops producing or taking an i64: arithmetic, compares, wrap/extend, loads,',
+      'stores, consts, moves), each several 32-bit operations on a 32-bit MCU; i64 mul: of those, the i64 multiplies.',
     ],
   };
 }

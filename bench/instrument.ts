@@ -12,6 +12,11 @@
 // Exits are br, br_if, br_table, return and unreachable (a call returns, so it does not end a
 // region). Each region's instruction count is added to a global at the region's entry, so the
 // counter is exact for every run that does not trap.
+//
+// Two more counters run beside it, for what a 32-bit MCU pays extra: i64 operations (a node with
+// cost 1, other than block/loop/if/br/call/return, that produces an i64 or takes an i64 operand:
+// arithmetic, comparisons, wrap/extend, i64 loads/stores, consts, local and global moves; WASM3 and
+// a Cortex-M run each as several 32-bit operations), and of those the i64 multiplies (i64.mul).
 import binaryen from 'binaryen';
 
 type Ref = number;
@@ -20,7 +25,11 @@ type Accessor = Record<string, (...args: number[]) => number>;
 /** Exports the instrumented module adds. */
 export const COUNT_GETTER = '__icount_get';
 export const COUNT_RESET = '__icount_reset';
+export const COUNT_I64_GETTER = '__icount_i64_get';
+export const COUNT_I64MUL_GETTER = '__icount_i64mul_get';
 const COUNTER_GLOBAL = '__icount';
+const I64_GLOBAL = '__icount_i64';
+const I64MUL_GLOBAL = '__icount_i64mul';
 
 const B = binaryen as unknown as Record<string, Accessor>;
 const Id = {
@@ -90,9 +99,28 @@ function nodeCost(e: Ref): number {
   return binaryen.getExpressionId(e) === Id.Block && !B.Block.getName(e) ? 0 : 1;
 }
 
+/** Nodes that can be i64 operations (see the header): data nodes only, not control flow or calls. */
+const DATA_IDS = new Set<number>([
+  binaryen.UnaryId, binaryen.BinaryId, binaryen.LoadId, binaryen.StoreId, binaryen.LocalSetId, binaryen.GlobalSetId,
+  binaryen.DropId, binaryen.SelectId, binaryen.LocalGetId, binaryen.GlobalGetId, binaryen.ConstId,
+]);
+
+/** [is an i64 operation, is an i64 multiply] for one node (see the header). */
+function i64Kind(e: Ref): [boolean, boolean] {
+  const id = binaryen.getExpressionId(e);
+  if (!DATA_IDS.has(id)) return [false, false];
+  const i64 = binaryen.getExpressionType(e) === binaryen.i64 ||
+    operandSlots(e).some((s) => binaryen.getExpressionType(s.get()) === binaryen.i64);
+  const mul = i64 && id === binaryen.BinaryId && B.Binary.getOp(e) === (binaryen as unknown as { MulInt64: number }).MulInt64;
+  return [i64, mul];
+}
+
 /** A straight-line region: its instruction count, and where its increment goes (null: dead code). */
 interface Region {
   count: number;
+  /** Of count: i64 operations, and of those i64 multiplies. */
+  i64: number;
+  i64mul: number;
   at: Slot | null;
   /** prefix: before the expression in `at` runs; suffix: after it completes. */
   where: 'prefix' | 'suffix';
@@ -101,9 +129,9 @@ interface Region {
 /** Walks one function body in execution order and returns its regions. */
 function findRegions(body: Slot): Region[] {
   const regions: Region[] = [];
-  let cur: Region = { count: 0, at: null, where: 'prefix' };
+  let cur: Region = { count: 0, i64: 0, i64mul: 0, at: null, where: 'prefix' };
   const start = (at: Slot | null, where: Region['where']) => {
-    cur = { count: 0, at, where };
+    cur = { count: 0, i64: 0, i64mul: 0, at, where };
     if (at) regions.push(cur);
   };
   const dead = () => start(null, 'prefix');
@@ -137,6 +165,9 @@ function findRegions(body: Slot): Region[] {
     } else {
       for (const child of operandSlots(e)) visit(child);
       cur.count += 1;
+      const [i64, mul] = i64Kind(e);
+      if (i64) cur.i64 += 1;
+      if (mul) cur.i64mul += 1;
       if (id === Id.Break) {
         // br_if may fall through; br never does.
         B.Break.getCondition(e) !== 0 && type !== binaryen.unreachable ? start(slot, 'suffix') : dead();
@@ -199,8 +230,12 @@ export function instrument(wasm: Uint8Array): Instrumented {
     const i64 = binaryen.i64;
     // This binaryen takes one bigint for i64.const (its .d.ts still shows the old low/high pair).
     const i64const = (k: number) => (m.i64.const as unknown as (v: bigint) => Ref)(BigInt(k));
-    const increment = (k: number) =>
-      m.global.set(COUNTER_GLOBAL, m.i64.add(m.global.get(COUNTER_GLOBAL, i64), i64const(k)));
+    const add = (g: string, k: number) => m.global.set(g, m.i64.add(m.global.get(g, i64), i64const(k)));
+    const increments = (r: Region): Ref[] => [
+      add(COUNTER_GLOBAL, r.count),
+      ...(r.i64 ? [add(I64_GLOBAL, r.i64)] : []),
+      ...(r.i64mul ? [add(I64MUL_GLOBAL, r.i64mul)] : []),
+    ];
     let regions = 0;
     let functions = 0;
     for (let i = 0, n = m.getNumFunctions(); i < n; i++) {
@@ -222,24 +257,27 @@ export function instrument(wasm: Uint8Array): Instrumented {
         const e = r.at.get();
         const type = binaryen.getExpressionType(e);
         if (r.where === 'prefix') {
-          r.at.set(m.block(null, [increment(r.count), e], binaryen.auto));
+          r.at.set(m.block(null, [...increments(r), e], binaryen.auto));
         } else if (type === binaryen.none) {
-          r.at.set(m.block(null, [e, increment(r.count)], binaryen.none));
+          r.at.set(m.block(null, [e, ...increments(r)], binaryen.none));
         } else if (type !== binaryen.unreachable) {
           // Keep the value on the side while the counter runs. Nested uses of one scratch local
           // are safe: each set is read back before any enclosing set happens.
           const idx = scratch(type);
-          r.at.set(m.block(null, [m.local.set(idx, e), increment(r.count), m.local.get(idx, type)], type));
+          r.at.set(m.block(null, [m.local.set(idx, e), ...increments(r), m.local.get(idx, type)], type));
         } else {
           continue;
         }
         regions++;
       }
     }
-    m.addGlobal(COUNTER_GLOBAL, i64, true, i64const(0));
-    m.addFunction(COUNT_GETTER, binaryen.none, binaryen.f64, [], m.f64.convert_u.i64(m.global.get(COUNTER_GLOBAL, i64)));
-    m.addFunction(COUNT_RESET, binaryen.none, binaryen.none, [], m.global.set(COUNTER_GLOBAL, i64const(0)));
-    m.addFunctionExport(COUNT_GETTER, COUNT_GETTER);
+    const getters: [string, string][] = [[COUNTER_GLOBAL, COUNT_GETTER], [I64_GLOBAL, COUNT_I64_GETTER], [I64MUL_GLOBAL, COUNT_I64MUL_GETTER]];
+    for (const [g, getter] of getters) {
+      m.addGlobal(g, i64, true, i64const(0));
+      m.addFunction(getter, binaryen.none, binaryen.f64, [], m.f64.convert_u.i64(m.global.get(g, i64)));
+      m.addFunctionExport(getter, getter);
+    }
+    m.addFunction(COUNT_RESET, binaryen.none, binaryen.none, [], m.block(null, getters.map(([g]) => m.global.set(g, i64const(0))), binaryen.none));
     m.addFunctionExport(COUNT_RESET, COUNT_RESET);
     if (!m.validate()) throw new Error('instrument: the instrumented module does not validate');
     return { binary: new Uint8Array(m.emitBinary()), regions, functions };
@@ -248,17 +286,31 @@ export function instrument(wasm: Uint8Array): Instrumented {
   }
 }
 
+/** Instructions, i64 operations and i64 multiplies of one measured call. */
+export interface Counts {
+  all: number;
+  i64: number;
+  i64mul: number;
+}
+
 /** The counter of an instance of an instrumented module. */
 export class InstructionCounter {
   private readonly get: () => number;
+  private readonly getI64: () => number;
+  private readonly getI64Mul: () => number;
   private readonly clear: () => void;
 
   constructor(exports: WebAssembly.Exports) {
-    const get = exports[COUNT_GETTER];
-    const clear = exports[COUNT_RESET];
-    if (typeof get !== 'function' || typeof clear !== 'function') throw new Error('not an instrumented module');
-    this.get = get as () => number;
-    this.clear = clear as () => void;
+    const fns = [COUNT_GETTER, COUNT_I64_GETTER, COUNT_I64MUL_GETTER, COUNT_RESET].map((k) => exports[k]);
+    if (fns.some((f) => typeof f !== 'function')) throw new Error('not an instrumented module');
+    [this.get, this.getI64, this.getI64Mul, this.clear] = fns as [() => number, () => number, () => number, () => void];
+  }
+
+  /** Instructions, i64 operations and i64 multiplies `fn` executes. */
+  measureAll(fn: () => void): Counts {
+    const a = this.get(), b = this.getI64(), c = this.getI64Mul();
+    fn();
+    return { all: this.get() - a, i64: this.getI64() - b, i64mul: this.getI64Mul() - c };
   }
 
   /** Instructions executed since the last reset. */

@@ -135,4 +135,43 @@ test('measure() returns the instructions of one call', () => {
   assert.is(counter.measure(() => sum(3)), 13 * 3 + 7);
 });
 
+
+// i64 counters: per iteration 2 i64 local.gets, an i64.mul, an i64 local.set (4 i64 operations, one
+// multiply) and the i32 loop control; then an i64.const, wrap and its operand (3 more, outside the loop).
+const MUL64 = `(module
+  (func (export "pow") (param $n i32) (param $x i64) (result i32) (local $i i32) (local $p i64)
+    i64.const 1
+    local.set $p
+    block $done
+      loop $next
+        local.get $i
+        local.get $n
+        i32.ge_s
+        br_if $done
+        local.get $p
+        local.get $x
+        i64.mul
+        local.set $p
+        local.get $i
+        i32.const 1
+        i32.add
+        local.set $i
+        br $next
+      end
+    end
+    local.get $p
+    i32.wrap_i64))`;
+
+test('i64 operations and i64 multiplies are counted apart from the total', () => {
+  const { exports, counter } = load(MUL64);
+  const pow = exports.pow as (n: number, x: bigint) => number;
+  for (const n of [0, 1, 5, 100]) {
+    const c = counter.measureAll(() => assert.is(pow(n, 3n), Number(BigInt.asIntN(32, 3n ** BigInt(n)))));
+    // i64.const + local.set (2), 4 per iteration, local.get + wrap (2).
+    assert.is(c.i64, 4 * n + 4, `i64 ops, n = ${n}`);
+    assert.is(c.i64mul, n, `i64 muls, n = ${n}`);
+    assert.ok(c.all > c.i64, 'the total includes the i32 loop control');
+  }
+});
+
 test.run();
