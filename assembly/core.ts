@@ -6,6 +6,7 @@ import { deriveParams, N_OUT, N_TOP, LAYERS } from './params';
 import { forward } from './network';
 import { updateTraces } from './traces';
 import { learnStep } from './learn';
+import { deriveRows, syncRows } from './rows';
 import { rngSeed, rngAt } from './random';
 import { streamReset } from './snapshot';
 import { zero, copy } from './memory';
@@ -30,6 +31,7 @@ export function init(): i32 {
   }
   computeLayout(true);
   deriveParams();
+  deriveRows();
   zero(STATE_START, STATE_END - STATE_START);
   rngAt(G_RNG);
   rngSeed(<u32>cfg(F_SEED));
@@ -41,11 +43,12 @@ export function init(): i32 {
 
 /**
  * Zeroes neuron states, traces, accumulators, the readout and the step counter; keeps the weights
- * and the PRNG. In the layout every layer's weights come first and the rest of the layer follows up
+ * (with every learning step taken so far applied: sync first) and the PRNG. In the layout every layer's weights come first and the rest of the layer follows up
  * to the next layer's weights, so the non-weight ranges are easy to name.
  */
 export function resetState(): i32 {
   if (!initialised) return E_NOT_INITIALISED;
+  syncRows();
   zero(G_STEPS, G_V - G_STEPS); // counters, y and readout traces (V, c, B follow them)
   for (let l = 0; l < LAYERS; l++) {
     const wEnd = (layPtr(l, LF_W) + (<usize>(lay(l, LF_N) * lay(l, LF_P)) << 1) + 3) & ~<usize>3;
@@ -70,6 +73,13 @@ export function step(): i32 {
 export function learn(): i32 {
   if (!initialised) return E_NOT_INITIALISED;
   learnStep(ERROR);
+  return OK;
+}
+
+/** Applies every pending per-row update (rows.ts), so that the weights and accumulators are current. */
+export function sync(): i32 {
+  if (!initialised) return E_NOT_INITIALISED;
+  syncRows();
   return OK;
 }
 

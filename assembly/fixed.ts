@@ -70,3 +70,27 @@ export function decayArray(p: usize, n: i32, f: i32): void {
 @inline export function abs32(x: i32): i32 {
   return x < 0 ? (x == -2147483648 ? 2147483647 : -x) : x;
 }
+
+/** The coefficient of the last blockCoefficient() call. */
+export let BLOCK_K: i32 = 0;
+
+/**
+ * A per-row coefficient for a per-element update in i32: finds the shift sh in [0, 30] and k (set
+ * in BLOCK_K, |k| < 2^14) with k / 2^sh = P / 2^T as closely as 14 bits allow, so that an element's
+ * update is (k m + rounding) >> sh for a 15-bit mantissa m. Returns -1 when P = 0. The i64 here is
+ * once per row, never per element.
+ */
+// @ts-ignore: decorator
+@inline export function blockCoefficient(P: i64, T: i32): i32 {
+  if (P == 0) return -1;
+  const bits = 64 - <i32>clz<i64>(P < 0 ? -P : P);
+  let sh = 14 - bits + T;
+  if (sh > 30) sh = 30;
+  if (sh < 0) sh = 0;
+  const s = T - sh;
+  let k: i64 = s > 0 ? (s >= 63 ? 0 : (P + (<i64>1 << (s - 1))) >> s) : s < -40 ? (P > 0 ? 16383 : -16383) : P << (-s);
+  if (k > 16383) k = 16383;
+  if (k < -16383) k = -16383;
+  BLOCK_K = <i32>k;
+  return sh;
+}

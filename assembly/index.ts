@@ -2,16 +2,17 @@
 // Documented in docs/core-abi.md. Every call returns a status (status.ts: 0 = OK, < 0 an error)
 // or a non-negative value; a refused call leaves the state as it was.
 import { CONFIG_BLOCK, N_FIELDS, MAX_LAYERS } from './config';
-import { init as coreInit, resetState, step as coreStep, learn as coreLearn, initialised, INPUT, OUTPUT, ERROR } from './core';
+import { init as coreInit, resetState, sync as coreSync, step as coreStep, learn as coreLearn, initialised, INPUT, OUTPUT, ERROR } from './core';
 import { layPtr, LF_W, LF_GRAD, LF_MEM, LF_O, LF_PSI, LF_ADAPT, STATE_START, STATE_END, ARENA, MEMORY_END, PAGE_END, HEADER_BYTES, setMemoryEnd, G_V, G_C, G_B, G_GV, G_GC, G_Y, G_STEPS, ACCUMULATE, staticEnd } from './layout';
 import { LAYERS } from './params';
 import { initWeights, applyAccumulated, clearAccumulated } from './weights';
 import { saveSnapshot, loadSnapshot, stagingCapacity, configHash, streamBegin, streamChunk, streamEnd } from './snapshot';
 import { selfTest } from './selftest';
+import { syncRows, clearRows } from './rows';
 import { OK, E_NOT_INITIALISED, E_ARG, E_TOO_LARGE } from './status';
 
 /** Core version: major * 65536 + minor. Snapshots carry it. */
-const CORE_VERSION: i32 = 0x00010000;
+const CORE_VERSION: i32 = 0x00010001;
 
 export function version(): i32 { return CORE_VERSION; }
 export function config_ptr(): i32 { return <i32>CONFIG_BLOCK; }
@@ -37,14 +38,24 @@ export function step(): i32 { return coreStep(); }
 /** One learning step: reads error_ptr (n_out Q12, dE/dy). */
 export function learn(): i32 { return coreLearn(); }
 
+/**
+ * Brings the weights (and, accumulating, the gradient accumulators) up to date: event-driven rows
+ * apply their pending updates lazily. Call before reading weights or accumulators from memory, or
+ * before writing weights. It is a step of the learning rule (it consumes random bits when it applies
+ * updates), so every embedder that wants bit-identical runs calls it at the same points.
+ */
+export function sync(): i32 { return coreSync(); }
+
 /** Applies the accumulated gradient now (INTERVAL != 1). */
 export function apply_gradient(): i32 {
   if (!initialised) return E_NOT_INITIALISED;
+  syncRows();
   applyAccumulated();
   return OK;
 }
 export function clear_gradient(): i32 {
   if (!initialised) return E_NOT_INITIALISED;
+  clearRows();
   clearAccumulated();
   return OK;
 }

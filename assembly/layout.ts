@@ -1,8 +1,10 @@
 // Where everything lives in linear memory. init() computes the layout from the active config; the
 // arena is the memory after the module's static data, up to the end of the single 64 KiB page.
 //
-// arena:  [snapshot header, 32 B][ state ............................ ][ free: snapshot staging ]
-//                                 ^ STATE_START                        ^ STATE_END
+// [stage tables][arena: snapshot header, 32 B][ state ................... ][ free: snapshot staging ]
+//                                              ^ STATE_START               ^ STATE_END
+// The stage tables (rows.ts) are derived from the config at init, so they sit before the snapshot
+// and are not part of it.
 // The state is every byte that changes while the net runs (weights, neuron states, traces,
 // gradient accumulators, PRNG, counters), so a snapshot is the header plus one contiguous copy of it.
 //
@@ -11,14 +13,18 @@
 //   MEM    i32 Q12 [n]      membrane v (LIF/ALIF) or pre-activation u (rate)
 //   ADAPT  i32 Q12 [n]      ALIF adaptation q
 //   O, OPREV i32 Q12 [n]    output now and at t-1
-//   PSI, PSIPREV i32 Q12 [n] pseudo-derivative now and at t-1
-//   PRE    i32 Q12 [P]      presynaptic vector p_t
+//   PSI, PSIPREV i32 Q12 [n] pseudo-derivative now and at t-1 (PSIPREV: ALIF only)
+//   PRE    i32 Q12 [P]      presynaptic vector p_t (dense engines only)
 //   EPSV   i32 Q12 [P]      membrane eligibility eps^v (per input: the reset path is detached)
 //   EPSA   i32 Q12 [n x P]  ALIF adaptation eligibility eps^a (per synapse)
 //   SIG    i32 Q12 [n]      learning signal
 //   GRAD   i32 Q12 [n x P]  gradient accumulator (absent when INTERVAL = 1: updates apply at once)
 //   TRACE  i32 Q12          eprop: ebar [n x P]; deep-fact: L - l filter stages [n x P] each;
 //                           deep-full: the eligibility of this step [n x P]
+//          i16 mantissas    event-driven rows (LIF/rate with eprop or deep-fact, rows.ts): H stages
+//                           [n x P] each, H = 1 (eprop) or L - l (deep-fact)
+//   META   i32              event-driven rows: per row [t0, Gamma_0..H-1, exponent/max_0..H-1]
+//   TAB    u16 Q15          event-driven rows: stage transition tables, outside the state
 //   XE     i32 Q12          deep-full: E^{k,l} for k = l+1..L, [n_k x n x P] each (ALIF: the v
 //                           components, then the q components, [n_k x n x P] each)
 //   XN     i32 Q12          deep-full: N^l [n_out x n x P]
@@ -55,7 +61,10 @@ export const LF_GRAD = 15;
 export const LF_TRACE = 16;
 export const LF_XE = 17;
 export const LF_XN = 18;
-const LF_COUNT = 19;
+export const LF_META = 19;
+export const LF_TAB = 20;
+export const LF_H = 21;
+const LF_COUNT = 22;
 
 const TABLE: usize = memory.data(MAX_LAYERS * LF_COUNT * 4, 16);
 
@@ -87,6 +96,26 @@ export let G_B: usize = 0; // i16 Q12 [n_L x n_out]
 export let G_GV: usize = 0; // i32 Q12 [n_out x n_L] (0 when not accumulating)
 export let G_GC: usize = 0; // i32 Q12 [n_out]
 export let ACCUMULATE: bool = false;
+/**
+ * Event-driven rows (rows.ts): every SWEEP_EVERY steps one row per layer is brought up to date
+ * whatever its psi, round-robin, so no row is older than SWEEP_EVERY n steps (the length of its
+ * stage table) and no weight update waits longer.
+ */
+export const SWEEP_EVERY: i32 = 1;
+
+/** Event-driven rows (rows.ts) hold the eprop/deep-fact traces: every neuron but ALIF. */
+export let ROWS: bool = false;
+
+/**
+ * Stages of an event-driven row set: eprop 1, deep-fact L - l; 0 for the dense engines (ALIF,
+ * deep-full, and deep-fact deeper than two layers: rows.ts has one pass for up to two stages).
+ */
+export function rowStages(l: i32): i32 {
+  const engine = cfg(F_ENGINE);
+  if (cfg(F_NEURON) == NEURON_ALIF || engine == ENGINE_DEEP_FULL) return 0;
+  if (engine == ENGINE_DEEP_FACT && cfg(F_N_LAYERS) > 2) return 0;
+  return engine == ENGINE_EPROP ? 1 : cfg(F_N_LAYERS) - l;
+}
 
 function arenaBase(): usize {
   return (__heap_base + 15) & ~<usize>15;
@@ -108,7 +137,14 @@ export function computeLayout(commit: bool): usize {
   const engine = cfg(F_ENGINE);
   const acc = cfg(F_INTERVAL) != 1;
   const nL = cfg(F_UNITS + L - 1);
-  const arena = arenaBase();
+  // Stage tables: (SWEEP_EVERY n + 1) ages x H (H + 1) / 2 entries per layer, u16.
+  let t: usize = arenaBase();
+  const tabStart = t;
+  for (let l = 0; l < L; l++) {
+    const H = <usize>rowStages(l);
+    t += ((<usize>SWEEP_EVERY * <usize>cfg(F_UNITS + l) + 1) * (H * (H + 1) / 2) * 2 + 3) & ~<usize>3;
+  }
+  const arena = (t + 15) & ~<usize>15;
   let p: usize = arena + HEADER_BYTES;
   const start = p;
   const rng = p; p += 4;
@@ -125,8 +161,10 @@ export function computeLayout(commit: bool): usize {
     gv = p; p += <usize>(nOut * nL) * 4;
     gc = p; p += <usize>nOut * 4;
   }
+  let tab = tabStart;
   for (let l = 0; l < L; l++) {
     const n = cfg(F_UNITS + l);
+    const H = rowStages(l);
     const nPre = l == 0 ? cfg(F_N_IN) : cfg(F_UNITS + l - 1);
     const rec = (cfg(F_RECURRENT) >> l) & 1;
     const P = nPre + (rec ? n : 0) + 1;
@@ -138,8 +176,10 @@ export function computeLayout(commit: bool): usize {
     const o = p; p += <usize>n * 4;
     const oprev = p; p += <usize>n * 4;
     const psi = p; p += <usize>n * 4;
-    const psiprev = p; p += <usize>n * 4;
-    const pre = p; p += <usize>P * 4;
+    // Event-driven rows read p through e^ (network.ts) and only ALIF reads psi_{t-1}.
+    let psiprev: usize = 0, pre: usize = 0;
+    if (alif) { psiprev = p; p += <usize>n * 4; }
+    if (H == 0) { pre = p; p += <usize>P * 4; }
     const epsv = p; p += <usize>P * 4;
     let epsa: usize = 0;
     if (alif) { epsa = p; p += S * 4; }
@@ -147,7 +187,11 @@ export function computeLayout(commit: bool): usize {
     let grad: usize = 0;
     if (acc) { grad = p; p += S * 4; }
     const trace = p;
-    if (engine == ENGINE_EPROP) p += S * 4;
+    let meta: usize = 0;
+    if (H > 0) {
+      p = al4(p + <usize>H * S * 2);
+      meta = p; p += <usize>n * (1 + 2 * <usize>H) * 4;
+    } else if (engine == ENGINE_EPROP) p += S * 4;
     else if (engine == ENGINE_DEEP_FACT) p += <usize>(L - l) * S * 4;
     else p += S * 4; // deep-full: this step's eligibility
     let xe: usize = 0, xn: usize = 0;
@@ -164,7 +208,9 @@ export function computeLayout(commit: bool): usize {
       setLay(l, LF_PSIPREV, <i32>psiprev); setLay(l, LF_PRE, <i32>pre); setLay(l, LF_EPSV, <i32>epsv);
       setLay(l, LF_EPSA, <i32>epsa); setLay(l, LF_SIG, <i32>sig); setLay(l, LF_GRAD, <i32>grad);
       setLay(l, LF_TRACE, <i32>trace); setLay(l, LF_XE, <i32>xe); setLay(l, LF_XN, <i32>xn);
+      setLay(l, LF_META, <i32>meta); setLay(l, LF_TAB, H > 0 ? <i32>tab : 0); setLay(l, LF_H, H);
     }
+    tab += ((<usize>SWEEP_EVERY * <usize>n + 1) * (<usize>(H * (H + 1) / 2)) * 2 + 3) & ~<usize>3;
   }
   p = (p + 15) & ~<usize>15;
   if (p > MEMORY_END) return 0;
@@ -172,6 +218,7 @@ export function computeLayout(commit: bool): usize {
     ARENA = arena; STATE_START = start; STATE_END = p;
     G_RNG = rng; G_STEPS = steps; G_PENDING = pending; G_Y = y; G_OBAR = obar; G_ONEBAR = onebar;
     G_V = v16; G_C = c16; G_B = b16; G_GV = gv; G_GC = gc; ACCUMULATE = acc;
+    ROWS = rowStages(0) > 0;
   }
   return p;
 }

@@ -6,24 +6,55 @@
 //   below:  L^{l-1}_i = sum_m W^l_mi (e psi^l_m) L^l_m   (e = 1; 1 - a for rate units)
 // Gradient estimates (Q12): readout dV_oj = err_o obar_j, dc_o = err_o onebar;
 //   eprop g_jq = L_j ebar_jq; deep-fact g_jq = L_j stage_last_jq; deep-full g_col = sum_o err_o N[o,col].
-import { lay, layPtr, LF_N, LF_NPRE, LF_P, LF_W, LF_PSI, LF_SIG, LF_GRAD, LF_TRACE, LF_XN, G_OBAR, G_ONEBAR, G_V, G_C, G_GV, G_GC, G_PENDING } from './layout';
-import { LAYERS, ENGINE, NEURON, N_OUT, N_TOP, ONE_MINUS_A, INTERVAL } from './params';
+// Event-driven rows (rows.ts) only add L_j to a per-row sum here; their synapses are updated when
+// the row is next brought up to date.
+import { lay, layPtr, ACCUMULATE, LF_N, LF_NPRE, LF_P, LF_W, LF_PSI, LF_SIG, LF_GRAD, LF_TRACE, LF_XN, LF_H, G_OBAR, G_ONEBAR, G_V, G_C, G_GV, G_GC, G_PENDING } from './layout';
+import { LAYERS, ENGINE, NEURON, N_OUT, N_TOP, ONE_MINUS_A, INTERVAL, LR, CLIP } from './params';
 import { ENGINE_DEEP_FULL, ENGINE_EPROP, NEURON_RATE } from './config';
-import { mulQ12, decayQ15, q24toQ12 } from './fixed';
-import { ld } from './memory';
+import { mulQ12, decayQ15, q24toQ12, sat32, addSat, blockCoefficient, BLOCK_K } from './fixed';
+import { ld, st } from './memory';
+import { rngLoad, rngStore, lcgNext } from './random';
+import { accumulateSignals, syncRows } from './rows';
 import { feedback } from './traces';
 import { contribute, contributeRow, applyAccumulated } from './weights';
 
 const SCALED: usize = memory.data(4 * 64, 16);
+const ACTIVE_M: usize = memory.data(4 * 64, 16);
+/** The error with a block shift so that every value fits 15 bits (i32 dot products below). */
+const ERRS: usize = memory.data(4 * 8, 16);
+/** The readout trace obar as 15-bit mantissas with one shift (readout update). */
+const OBARS: usize = memory.data(4 * 64, 16);
 
+/** Shift k >= 0 so that |v_i| >> k < 2^15 for every i < n; writes the shifted values to dst. */
+function blockShift(src: usize, dst: usize, n: i32): i32 {
+  let mx = 0;
+  for (let i = 0; i < n; i++) {
+    const v = ld(src, i);
+    mx |= v ^ (v >> 31);
+  }
+  let k = 0;
+  while ((mx >> k) >= 32767) k++;
+  const half = k > 0 ? 1 << (k - 1) : 0;
+  for (let i = 0; i < n; i++) st(dst, i, (ld(src, i) + half) >> k);
+  return k;
+}
 
+/** A dot product of i16 weights and 15-bit values summed as Q(24 - 8) in i32, to Q12 times 2^k. */
+// @ts-ignore: decorator
+@inline function fromDot(acc: i32, k: i32): i32 {
+  return sat32(((<i64>acc << k) + 8) >> 4);
+}
+
+// Dot products in i32: each term (w x v + 128) >> 8 with |w|, |v| < 2^15 is below 2^22, so up to
+// 512 terms cannot overflow; the error and the scaled signals carry a block shift k.
 function signals(err: usize): void {
   const top = LAYERS - 1;
   const sigT = layPtr(top, LF_SIG);
+  const ke = blockShift(err, ERRS, N_OUT);
   for (let j = 0; j < N_TOP; j++) {
-    let acc: i64 = 0;
-    for (let o = 0; o < N_OUT; o++) acc += <i64>feedback(o, j) * <i64>ld(err, o);
-    store<i32>(sigT + (<usize>j << 2), q24toQ12(acc));
+    let acc = 0;
+    for (let o = 0; o < N_OUT; o++) acc += (feedback(o, j) * ld(ERRS, o) + 128) >> 8;
+    st(sigT, j, fromDot(acc, ke));
   }
   for (let l = top; l > 0; l--) {
     const n = lay(l, LF_N);
@@ -32,21 +63,67 @@ function signals(err: usize): void {
     const w = layPtr(l, LF_W);
     const psi = layPtr(l, LF_PSI);
     const sig = layPtr(l, LF_SIG);
+    // s_m = e psi_m L_m for the units with a pseudo-derivative (the others add nothing).
+    let nA = 0;
     for (let m = 0; m < n; m++) {
       let eg = ld(psi, m);
+      if (eg == 0) continue;
       if (NEURON == NEURON_RATE) eg = decayQ15(eg, ONE_MINUS_A);
-      store<i32>(SCALED + (<usize>m << 2), mulQ12(eg, ld(sig, m)));
+      const s = mulQ12(eg, ld(sig, m));
+      if (s == 0) continue;
+      st(SCALED, nA, s);
+      st(ACTIVE_M, nA, m);
+      nA++;
     }
     const below = layPtr(l - 1, LF_SIG);
+    if (nA == 0) {
+      for (let i = 0; i < nPre; i++) st(below, i, 0);
+      continue;
+    }
+    const k = blockShift(SCALED, SCALED, nA);
     for (let i = 0; i < nPre; i++) {
-      let acc: i64 = 0;
-      for (let m = 0; m < n; m++) {
-        const s = ld(SCALED, m);
-        if (s != 0) acc += <i64>load<i16>(w + (<usize>(m * P + i) << 1)) * <i64>s;
-      }
-      store<i32>(below + (<usize>i << 2), q24toQ12(acc));
+      let acc = 0;
+      for (let a = 0; a < nA; a++) acc += (<i32>load<i16>(w + (<usize>(ld(ACTIVE_M, a) * P + i) << 1)) * ld(SCALED, a) + 128) >> 8;
+      st(below, i, fromDot(acc, k));
     }
   }
+}
+
+/** Readout: dV_oj = err_o obar_j, applied (SGD) or accumulated in i32 with one coefficient per output. */
+function readoutLearn(err: usize): void {
+  const kb = blockShift(G_OBAR, OBARS, N_TOP);
+  for (let o = 0; o < N_OUT; o++) {
+    const e = ld(err, o);
+    if (e == 0) continue;
+    // SGD: dv (LSB) = e obar lr / 2^44; accumulate: g (Q12) = e obar / 2^12; obar = m 2^kb.
+    const sh = ACCUMULATE ? blockCoefficient(<i64>e, 12 - kb) : blockCoefficient(<i64>e * <i64>LR, 44 - kb);
+    if (sh < 0) continue;
+    const kc = BLOCK_K;
+    const row = <usize>(o * N_TOP);
+    if (ACCUMULATE) {
+      const half = sh > 0 ? 1 << (sh - 1) : 0;
+      for (let j = 0; j < N_TOP; j++) {
+        const x = kc * ld(OBARS, j);
+        if (x != 0) st(G_GV + (row << 2), j, addSat(ld(G_GV + (row << 2), j), (x + half) >> sh));
+      }
+      continue;
+    }
+    let r = rngLoad();
+    const rs = 31 - sh;
+    for (let j = 0; j < N_TOP; j++) {
+      const x = kc * ld(OBARS, j);
+      if (x == 0) continue;
+      r = lcgNext(r);
+      const wp = G_V + ((row + <usize>j) << 1);
+      let nw = <i32>load<i16>(wp) - ((x + <i32>((r >> 1) >> rs)) >> sh);
+      if (nw > CLIP) nw = CLIP;
+      if (nw < -CLIP) nw = -CLIP;
+      store<i16>(wp, <i16>nw);
+    }
+    rngStore(r);
+  }
+  const onebar = load<i32>(G_ONEBAR);
+  for (let o = 0; o < N_OUT; o++) contribute(G_C + (<usize>o << 1), G_GC + (<usize>o << 2), mulQ12(ld(err, o), onebar));
 }
 
 export function learnStep(err: usize): void {
@@ -65,6 +142,8 @@ export function learnStep(err: usize): void {
         for (let o = 0; o < N_OUT; o++) acc += <i64>ld(err, o) * <i64>ld(N, o * S + col);
         contribute(w + (<usize>col << 1), g + (<usize>col << 2), q24toQ12(acc));
       }
+    } else if (lay(l, LF_H) > 0) {
+      accumulateSignals(l, layPtr(l, LF_SIG));
     } else {
       const sig = layPtr(l, LF_SIG);
       const tr = layPtr(l, LF_TRACE) + (ENGINE == ENGINE_EPROP ? 0 : <usize>((LAYERS - l - 1) * S) << 2);
@@ -77,18 +156,11 @@ export function learnStep(err: usize): void {
     }
   }
   // Readout (after the signals above have read V).
-  const onebar = load<i32>(G_ONEBAR);
-  for (let o = 0; o < N_OUT; o++) {
-    const e = ld(err, o);
-    for (let j = 0; j < N_TOP; j++) {
-      const i = o * N_TOP + j;
-      contribute(G_V + (<usize>i << 1), G_GV + (<usize>i << 2), mulQ12(e, ld(G_OBAR, j)));
-    }
-    contribute(G_C + (<usize>o << 1), G_GC + (<usize>o << 2), mulQ12(e, onebar));
-  }
+  readoutLearn(err);
   if (INTERVAL > 1) {
     const pending = load<i32>(G_PENDING) + 1;
     if (pending >= INTERVAL) {
+      syncRows();
       applyAccumulated();
       store<i32>(G_PENDING, 0);
     } else {

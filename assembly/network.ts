@@ -1,16 +1,19 @@
 // The forward pass: every layer in order within the step (feed-forward), each one's recurrence from
 // the previous step, then the leaky readout y_t = kappa y_{t-1} + V o^L_t + c.
-import { lay, layPtr, LF_N, LF_NPRE, LF_P, LF_REC, LF_W, LF_MEM, LF_ADAPT, LF_O, LF_OPREV, LF_PSI, LF_PSIPREV, LF_PRE, G_Y, G_V, G_C } from './layout';
-import { LAYERS, NEURON, N_OUT, N_TOP, KAPPA } from './params';
+import { lay, layPtr, LF_H, LF_EPSV, LF_N, LF_NPRE, LF_P, LF_REC, LF_W, LF_MEM, LF_ADAPT, LF_O, LF_OPREV, LF_PSI, LF_PSIPREV, LF_PRE, G_Y, G_V, G_C } from './layout';
+import { LAYERS, NEURON, N_OUT, N_TOP, KAPPA, A, ONE_MINUS_A } from './params';
+import { setMaxE } from './rows';
 import { NEURON_LIF, NEURON_ALIF } from './config';
-import { decayQ15, q24toQ12, addSat, ONE_Q12 } from './fixed';
+import { decayQ15, addSat, ONE_Q12 } from './fixed';
 import { lifStep } from './neuron-lif';
 import { alifStep } from './neuron-alif';
 import { rateStep } from './neuron-rate';
 import { copy } from './memory';
 
-/** Indices of the non-zero presynaptic values of the current layer (event-driven sums). */
-const ACTIVE: usize = memory.data(4 * 160, 16);
+/** Byte offsets of the current layer's presynaptic spikes and other non-zero values (event-driven sums). */
+const SPIKES: usize = memory.data(4 * 132, 16);
+const ACTIVE: usize = memory.data(4 * 132, 16);
+const AVAL: usize = memory.data(4 * 132, 16);
 
 /** Inputs are clamped to the Q12 range of +-8 (what an i16 can hold). */
 // @ts-ignore: decorator
@@ -28,33 +31,60 @@ export function forward(input: usize): void {
     const psi = layPtr(l, LF_PSI);
     const pre = layPtr(l, LF_PRE);
     copy(oPrev, o, <usize>n << 2);
-    copy(layPtr(l, LF_PSIPREV), psi, <usize>n << 2);
-    // p = [o^{l-1}_t ; o^l_{t-1} ; 1]
-    if (l == 0) {
-      for (let i = 0; i < nPre; i++) store<i32>(pre + (<usize>i << 2), clampInput(load<i32>(input + (<usize>i << 2))));
-    } else {
-      copy(pre, layPtr(l - 1, LF_O), <usize>nPre << 2);
-    }
-    if (lay(l, LF_REC)) copy(pre + (<usize>nPre << 2), oPrev, <usize>n << 2);
-    store<i32>(pre + (<usize>(P - 1) << 2), ONE_Q12);
-    let nActive = 0;
-    for (let q = 0; q < P; q++) {
-      if (load<i32>(pre + (<usize>q << 2)) != 0) {
-        store<i32>(ACTIVE + (<usize>nActive << 2), q);
-        nActive++;
+    if (NEURON == NEURON_ALIF) copy(layPtr(l, LF_PSIPREV), psi, <usize>n << 2);
+    // p = [o^{l-1}_t ; o^l_{t-1} ; 1], and the byte offsets (into a weight row) of its non-zero
+    // entries: spikes (exactly 1.0) in one list, every other value in the other.
+    // Event-driven rows (rows.ts) take p only through their input trace e^, so for them the trace
+    // is updated here, e^_q <- a e^_q + (1 - a) p_q (|e^| <= 8 in Q12: a convex mix of p), and p is
+    // not stored; the dense engines (traces.ts) read p from PRE.
+    const rows = lay(l, LF_H) > 0;
+    const ep = rows ? layPtr(l, LF_EPSV) : pre;
+    let nS = 0, nA = 0, mx = 0;
+    const src = l == 0 ? input : layPtr(l - 1, LF_O);
+    const nIn = lay(l, LF_REC) ? nPre + n : nPre;
+    for (let q = 0; q < nIn; q++) {
+      let v: i32;
+      if (q < nPre) {
+        v = load<i32>(src + (<usize>q << 2));
+        if (l == 0) v = clampInput(v);
+      } else {
+        v = load<i32>(oPrev + (<usize>(q - nPre) << 2));
       }
+      const e = ep + (<usize>q << 2);
+      if (rows) {
+        const u = (A * load<i32>(e) + ONE_MINUS_A * v + 16384) >> 15;
+        store<i32>(e, u);
+        mx |= u ^ (u >> 31);
+      } else {
+        store<i32>(e, v);
+      }
+      if (v == ONE_Q12) { store<i32>(SPIKES + (<usize>nS << 2), q << 1); nS++; }
+      else if (v != 0) { store<i32>(ACTIVE + (<usize>nA << 2), q << 1); store<i32>(AVAL + (<usize>nA << 2), v); nA++; }
     }
+    const eb = ep + (<usize>(P - 1) << 2);
+    if (rows) {
+      const u = (A * load<i32>(eb) + ONE_MINUS_A * ONE_Q12 + 16384) >> 15;
+      store<i32>(eb, u);
+      setMaxE(l, mx | u);
+    } else {
+      store<i32>(eb, ONE_Q12);
+    }
+    store<i32>(SPIKES + (<usize>nS << 2), (P - 1) << 1);
+    nS++;
     const w = layPtr(l, LF_W);
     const mem = layPtr(l, LF_MEM);
     const adapt = layPtr(l, LF_ADAPT);
+    const sEnd = SPIKES + (<usize>nS << 2);
+    const aEnd = ACTIVE + (<usize>nA << 2);
     for (let j = 0; j < n; j++) {
       const row = w + (<usize>(j * P) << 1);
-      let acc: i64 = 0;
-      for (let a = 0; a < nActive; a++) {
-        const q = load<i32>(ACTIVE + (<usize>a << 2));
-        acc += <i64>load<i16>(row + (<usize>q << 1)) * <i64>load<i32>(pre + (<usize>q << 2));
-      }
-      const I = q24toQ12(acc);
+      // i32 sums in Q16: a spike adds (w 4096 + 128) >> 8 = 16 w exactly; any other value
+      // (w p + 128) >> 8 with |w p| < 2^30; at most 129 terms of < 2^22.
+      let sum = 0;
+      for (let a = SPIKES; a < sEnd; a += 4) sum += <i32>load<i16>(row + <usize>load<i32>(a));
+      let acc = sum << 4;
+      for (let a = ACTIVE, b = AVAL; a < aEnd; a += 4, b += 4) acc += (<i32>load<i16>(row + <usize>load<i32>(a)) * load<i32>(b) + 128) >> 8;
+      const I = (acc + 8) >> 4;
       const jo = <usize>j << 2;
       let out: i32;
       if (NEURON == NEURON_LIF) out = lifStep(mem + jo, psi + jo, I, load<i32>(oPrev + jo));
@@ -66,10 +96,10 @@ export function forward(input: usize): void {
   // Readout.
   const oL = layPtr(LAYERS - 1, LF_O);
   for (let k = 0; k < N_OUT; k++) {
-    let acc: i64 = 0;
+    let acc = 0;
     const row = G_V + (<usize>(k * N_TOP) << 1);
-    for (let j = 0; j < N_TOP; j++) acc += <i64>load<i16>(row + (<usize>j << 1)) * <i64>load<i32>(oL + (<usize>j << 2));
+    for (let j = 0; j < N_TOP; j++) acc += (<i32>load<i16>(row + (<usize>j << 1)) * load<i32>(oL + (<usize>j << 2)) + 128) >> 8;
     const yk = G_Y + (<usize>k << 2);
-    store<i32>(yk, addSat(addSat(decayQ15(load<i32>(yk), KAPPA), q24toQ12(acc)), <i32>load<i16>(G_C + (<usize>k << 1))));
+    store<i32>(yk, addSat(addSat(decayQ15(load<i32>(yk), KAPPA), (acc + 8) >> 4), <i32>load<i16>(G_C + (<usize>k << 1))));
   }
 }

@@ -35,6 +35,16 @@ export function rngSeed(seed: u32): void {
   return x;
 }
 
+/**
+ * One step of the 32-bit LCG r <- 1664525 r + 1013904223 (Numerical Recipes), on the same state
+ * word: the stochastic rounding of the synapse loops (rows.ts, readout), where a draw must cost a
+ * few instructions. Full period 2^32; only its top bits are used (the low bits of an LCG are weak).
+ */
+// @ts-ignore: decorator
+@inline export function lcgNext(r: u32): u32 {
+  return r * 1664525 + 1013904223;
+}
+
 /** Uniform integer in [-amp, amp] (amp >= 0, < 2^15). */
 export function rngSymmetric(amp: i32): i32 {
   if (amp <= 0) return 0;

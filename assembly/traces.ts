@@ -13,11 +13,16 @@
 //            F = V (symmetric) or B^T (random feedback).
 // Readout:   obar_j <- kappa obar_j + o^L_j;  onebar <- kappa onebar + 1.
 // All values Q12 in i32; decays Q15; products rounded half up and saturated (fixed.ts).
+// LIF and rate layers with eprop or deep-fact run the same cascade event-driven, row by row, in
+// rows.ts (normalised i16 stages, updated only when psi_j != 0); this file keeps the dense form for
+// ALIF and deep-full.
 import { lay, layPtr, xeOffset, LF_N, LF_P, LF_W, LF_PSI, LF_PSIPREV, LF_PRE, LF_EPSV, LF_EPSA, LF_TRACE, LF_XN, LF_O, G_OBAR, G_ONEBAR, G_V, G_B } from './layout';
 import { LAYERS, NEURON, ENGINE, A, ONE_MINUS_A, BETA, RHO, KAPPA, N_OUT, N_TOP, RANDOM_FEEDBACK } from './params';
 import { NEURON_ALIF, NEURON_RATE, ENGINE_EPROP, ENGINE_DEEP_FACT, ENGINE_DEEP_FULL } from './config';
 import { mulQ12, decayQ15, decayArray, addSat, ONE_Q12 } from './fixed';
 import { copy, zero, ld, st } from './memory';
+import { updateRows } from './rows';
+import { LF_H } from './layout';
 
 
 /** One row of eligibilities (at most 64 + 64 + 1 presynaptic values). */
@@ -82,6 +87,10 @@ export function updateTraces(): void {
   store<i32>(G_ONEBAR, addSat(decayQ15(load<i32>(G_ONEBAR), KAPPA), ONE_Q12));
 
   for (let l = 0; l < LAYERS; l++) {
+    if (lay(l, LF_H) > 0) {
+      updateRows(l);
+      continue;
+    }
     const n = lay(l, LF_N);
     const P = lay(l, LF_P);
     const pre = layPtr(l, LF_PRE);

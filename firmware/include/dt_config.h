@@ -29,7 +29,7 @@
 /* Bytes of the core's linear memory that RAM really backs (the core's memory_limit(), see
  * docs/core-abi.md): a multiple of 16, at most 65536 (the one page the module declares). dt_core.c
  * tells every core it opens, before init(), so the arena and the snapshot staging area end here.
- * What must fit: the core's static data (static_bytes(), 5,040 B for core 1.0), a 32-byte header,
+ * What must fit: the core's static data (static_bytes(), 6,816 B for core 1.1; plus its stage tables), a 32-byte header,
  * the configured net's state (state_bytes()); and, for SNAPSHOT_PUT and the restore at boot, a
  * staging area of 32 + state bytes after it (the session loads a snapshot in one piece). A net that
  * does not fit is refused by CONFIGURE with E_TOO_LARGE, a snapshot that cannot be staged with

@@ -44,9 +44,9 @@
 #  define DT_PERSIST 0 /* no persistent storage on the emulated board */
 /* The RAM budget of a small Cortex-M4 part: static + heap + core memory <= 48 KiB for the mcu-ref
  * net (8 in, 2x32 recurrent LIF, 2 out, deep-fact). 40 KiB of linear memory hold the core's static
- * data (5,040 B for core 1.0), the 32-byte header and a state of up to 17,928 B with a staging
- * area beside it for SNAPSHOT_PUT (32 + state), or a state of up to 35,888 B without snapshot
- * import (measured, firmware/README.md "Memory"). */
+ * data (6,816 B for core 1.1) and stage tables (264 B for mcu-ref), the 32-byte header and a state
+ * of up to 16,908 B with a staging area beside it for SNAPSHOT_PUT (32 + state), or a state of up
+ * to 33,848 B without snapshot import (measured, firmware/README.md "Memory"). */
 #  ifndef DT_CORE_MEMORY_BYTES
 #    define DT_CORE_MEMORY_BYTES 40960
 #  endif

@@ -25,6 +25,7 @@ export interface CoreExports {
   reset_state(): number;
   step(): number;
   learn(): number;
+  sync(): number;
   apply_gradient(): number;
   clear_gradient(): number;
   layer_ptr(l: number, what: number): number;
@@ -127,6 +128,7 @@ export class Core {
 
   /** Quantises float parameters (reference layout) into the core's i16 Q12 weights. */
   setParams(p: Params): void {
+    check(this.x.sync(), 'sync'); // pending row updates land on the old weights, not the new ones
     const c = this.config;
     const mem = this.i16;
     const put = (ptr: number, src: Float64Array, count: number, what: string) => {
@@ -140,8 +142,13 @@ export class Core {
     put(this.x.readout_ptr(2), p.B, nL * c.nOut, 'B');
   }
 
-  /** The core's weights as floats in the reference layout. */
+  /**
+   * The core's weights as floats in the reference layout. Syncs first (the core applies row updates
+   * lazily), which is itself a step of the learning rule: call it at the same points in runs that
+   * must match bit for bit.
+   */
   getParams(): Params {
+    check(this.x.sync(), 'sync');
     const c = this.config;
     const mem = this.i16;
     const get = (ptr: number, count: number) => Float64Array.from(mem.subarray(ptr >> 1, (ptr >> 1) + count), (v) => v / Q12);
@@ -180,6 +187,7 @@ export class Core {
 
   /** The accumulated gradient (interval != 1) as floats in the reference layout. */
   gradient(): { theta: Float64Array[]; V: Float64Array; c: Float64Array } {
+    check(this.x.sync(), 'sync');
     const c = this.config;
     const mem = this.i32;
     const get = (ptr: number, count: number) => {

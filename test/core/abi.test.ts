@@ -9,11 +9,12 @@ import { repoRoot, haveTool } from '../helpers.ts';
 const wasm = path.join(repoRoot, 'build/core.wasm');
 const wat = path.join(repoRoot, 'build/core.wat');
 
-test('core.wasm imports nothing and is at most 16 KiB', () => {
+// 24 KiB: the event-driven rows (rows.ts) sit beside the dense engines ALIF and deep-full still use.
+test('core.wasm imports nothing and is at most 24 KiB', () => {
   const m = new WebAssembly.Module(readFileSync(wasm));
   assert.equal(WebAssembly.Module.imports(m), []);
   const size = statSync(wasm).size;
-  assert.ok(size <= 16 * 1024, `${size} bytes`);
+  assert.ok(size <= 24 * 1024, `${size} bytes`);
 });
 
 test('exports are functions and the memory only', () => {

@@ -48,7 +48,7 @@ if (ok) {
   test('boot self-test: the firmware computes the checksum Node computes', () => {
     const r = spawnSync(binary, ['--self-test'], { encoding: 'utf8' });
     assert.is(r.status, 0, r.stderr);
-    assert.is(expected, 0xedd4fa0c);
+    assert.is(expected, 0xc50e3b47);
     assert.match(r.stderr, `self-test 0x${expected.toString(16).padStart(8, '0')}`);
   });
 
@@ -58,7 +58,7 @@ if (ok) {
       const h = await client.hello();
       assert.is(h.selfTestChecksum, expected);
       assert.is(h.protocolVersion, 1);
-      assert.is(h.coreVersion, 0x0100, 'core 1.0 as major << 8 | minor');
+      assert.is(h.coreVersion, 0x0101, 'core 1.1 as major << 8 | minor');
       assert.is(h.name, 'deeptrace-posix');
     } finally {
       await disconnect();
