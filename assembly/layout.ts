@@ -12,10 +12,11 @@
 //   W      i16 Q12 [n x P]  theta = [W | R | b], row-major
 //   MEM    i32 Q12 [n]      membrane v (LIF/ALIF) or pre-activation u (rate)
 //   ADAPT  i32 Q12 [n]      ALIF adaptation q
-//   O, OPREV i32 Q12 [n]    output now and at t-1
+//   O      i32 Q12 [n]      output (z_{t-1} until the forward pass of step t replaces it)
 //   PSI, PSIPREV i32 Q12 [n] pseudo-derivative now and at t-1 (PSIPREV: ALIF only)
 //   PRE    i32 Q12 [P]      presynaptic vector p_t (dense engines only)
-//   EPSV   i32 Q12 [P]      membrane eligibility eps^v (per input: the reset path is detached)
+//   EPSV   i32 Q12 [P]      membrane eligibility eps^v (per input: the reset path is detached);
+//          i16 Q12 [P]      event-driven rows: e^ = (1 - a) eps^v (LIF) or eps^v (rate)
 //   EPSA   i32 Q12 [n x P]  ALIF adaptation eligibility eps^a (per synapse)
 //   SIG    i32 Q12 [n]      learning signal
 //   GRAD   i32 Q12 [n x P]  gradient accumulator (absent when INTERVAL = 1: updates apply at once)
@@ -50,7 +51,6 @@ export const LF_W = 4;
 export const LF_MEM = 5;
 export const LF_ADAPT = 6;
 export const LF_O = 7;
-export const LF_OPREV = 8;
 export const LF_PSI = 9;
 export const LF_PSIPREV = 10;
 export const LF_PRE = 11;
@@ -174,13 +174,12 @@ export function computeLayout(commit: bool): usize {
     let adapt: usize = 0;
     if (alif) { adapt = p; p += <usize>n * 4; }
     const o = p; p += <usize>n * 4;
-    const oprev = p; p += <usize>n * 4;
     const psi = p; p += <usize>n * 4;
     // Event-driven rows read p through e^ (network.ts) and only ALIF reads psi_{t-1}.
     let psiprev: usize = 0, pre: usize = 0;
     if (alif) { psiprev = p; p += <usize>n * 4; }
     if (H == 0) { pre = p; p += <usize>P * 4; }
-    const epsv = p; p += <usize>P * 4;
+    const epsv = p; p = H > 0 ? al4(p + <usize>P * 2) : p + <usize>P * 4;
     let epsa: usize = 0;
     if (alif) { epsa = p; p += S * 4; }
     const sig = p; p += <usize>n * 4;
@@ -204,7 +203,7 @@ export function computeLayout(commit: bool): usize {
     if (commit) {
       setLay(l, LF_N, n); setLay(l, LF_NPRE, nPre); setLay(l, LF_P, P); setLay(l, LF_REC, rec);
       setLay(l, LF_W, <i32>w); setLay(l, LF_MEM, <i32>mem); setLay(l, LF_ADAPT, <i32>adapt);
-      setLay(l, LF_O, <i32>o); setLay(l, LF_OPREV, <i32>oprev); setLay(l, LF_PSI, <i32>psi);
+      setLay(l, LF_O, <i32>o); setLay(l, LF_PSI, <i32>psi);
       setLay(l, LF_PSIPREV, <i32>psiprev); setLay(l, LF_PRE, <i32>pre); setLay(l, LF_EPSV, <i32>epsv);
       setLay(l, LF_EPSA, <i32>epsa); setLay(l, LF_SIG, <i32>sig); setLay(l, LF_GRAD, <i32>grad);
       setLay(l, LF_TRACE, <i32>trace); setLay(l, LF_XE, <i32>xe); setLay(l, LF_XN, <i32>xn);

@@ -1,6 +1,6 @@
 // The forward pass: every layer in order within the step (feed-forward), each one's recurrence from
 // the previous step, then the leaky readout y_t = kappa y_{t-1} + V o^L_t + c.
-import { lay, layPtr, LF_H, LF_EPSV, LF_N, LF_NPRE, LF_P, LF_REC, LF_W, LF_MEM, LF_ADAPT, LF_O, LF_OPREV, LF_PSI, LF_PSIPREV, LF_PRE, G_Y, G_V, G_C } from './layout';
+import { lay, layPtr, LF_H, LF_EPSV, LF_N, LF_NPRE, LF_P, LF_REC, LF_W, LF_MEM, LF_ADAPT, LF_O, LF_PSI, LF_PSIPREV, LF_PRE, G_Y, G_V, G_C } from './layout';
 import { LAYERS, NEURON, N_OUT, N_TOP, KAPPA, A, ONE_MINUS_A } from './params';
 import { setMaxE } from './rows';
 import { NEURON_LIF, NEURON_ALIF } from './config';
@@ -27,15 +27,13 @@ export function forward(input: usize): void {
     const nPre = lay(l, LF_NPRE);
     const P = lay(l, LF_P);
     const o = layPtr(l, LF_O);
-    const oPrev = layPtr(l, LF_OPREV);
     const psi = layPtr(l, LF_PSI);
     const pre = layPtr(l, LF_PRE);
-    copy(oPrev, o, <usize>n << 2);
     if (NEURON == NEURON_ALIF) copy(layPtr(l, LF_PSIPREV), psi, <usize>n << 2);
     // p = [o^{l-1}_t ; o^l_{t-1} ; 1], and the byte offsets (into a weight row) of its non-zero
     // entries: spikes (exactly 1.0) in one list, every other value in the other.
     // Event-driven rows (rows.ts) take p only through their input trace e^, so for them the trace
-    // is updated here, e^_q <- a e^_q + (1 - a) p_q (|e^| <= 8 in Q12: a convex mix of p), and p is
+    // is updated here, e^_q <- a e^_q + (1 - a) p_q (i16 Q12: a convex mix of clamped p), and p is
     // not stored; the dense engines (traces.ts) read p from PRE.
     const rows = lay(l, LF_H) > 0;
     const ep = rows ? layPtr(l, LF_EPSV) : pre;
@@ -48,26 +46,26 @@ export function forward(input: usize): void {
         v = load<i32>(src + (<usize>q << 2));
         if (l == 0) v = clampInput(v);
       } else {
-        v = load<i32>(oPrev + (<usize>(q - nPre) << 2));
+        v = load<i32>(o + (<usize>(q - nPre) << 2)); // o^l_{t-1}: this layer is not updated yet
       }
-      const e = ep + (<usize>q << 2);
       if (rows) {
-        const u = (A * load<i32>(e) + ONE_MINUS_A * v + 16384) >> 15;
-        store<i32>(e, u);
+        const e = ep + (<usize>q << 1);
+        const u = (A * <i32>load<i16>(e) + ONE_MINUS_A * v + 16384) >> 15;
+        store<i16>(e, <i16>u);
         mx |= u ^ (u >> 31);
       } else {
-        store<i32>(e, v);
+        store<i32>(ep + (<usize>q << 2), v);
       }
       if (v == ONE_Q12) { store<i32>(SPIKES + (<usize>nS << 2), q << 1); nS++; }
       else if (v != 0) { store<i32>(ACTIVE + (<usize>nA << 2), q << 1); store<i32>(AVAL + (<usize>nA << 2), v); nA++; }
     }
-    const eb = ep + (<usize>(P - 1) << 2);
     if (rows) {
-      const u = (A * load<i32>(eb) + ONE_MINUS_A * ONE_Q12 + 16384) >> 15;
-      store<i32>(eb, u);
+      const eb = ep + (<usize>(P - 1) << 1);
+      const u = (A * <i32>load<i16>(eb) + ONE_MINUS_A * ONE_Q12 + 16384) >> 15;
+      store<i16>(eb, <i16>u);
       setMaxE(l, mx | u);
     } else {
-      store<i32>(eb, ONE_Q12);
+      store<i32>(ep + (<usize>(P - 1) << 2), ONE_Q12);
     }
     store<i32>(SPIKES + (<usize>nS << 2), (P - 1) << 1);
     nS++;
@@ -87,8 +85,9 @@ export function forward(input: usize): void {
       const I = (acc + 8) >> 4;
       const jo = <usize>j << 2;
       let out: i32;
-      if (NEURON == NEURON_LIF) out = lifStep(mem + jo, psi + jo, I, load<i32>(oPrev + jo));
-      else if (NEURON == NEURON_ALIF) out = alifStep(mem + jo, adapt + jo, psi + jo, I, load<i32>(oPrev + jo));
+      // o_j still holds z_{t-1} (the reset and ALIF adaptation need it) until out replaces it.
+      if (NEURON == NEURON_LIF) out = lifStep(mem + jo, psi + jo, I, load<i32>(o + jo));
+      else if (NEURON == NEURON_ALIF) out = alifStep(mem + jo, adapt + jo, psi + jo, I, load<i32>(o + jo));
       else out = rateStep(mem + jo, psi + jo, I);
       store<i32>(o + jo, out);
     }

@@ -18,7 +18,7 @@
 // materialised, or on sync().
 //
 // Formats:
-//   e^ (EPSV)       i32 Q12, |e^| <= 8 (a convex mix of clamped inputs)
+//   e^ (EPSV)       i16 Q12 (a convex mix of inputs clamped to [-8, 8))
 //   s^ (TRACE)      i16 mantissa m with a per-row, per-stage exponent e: s^ = m 2^e in Q12
 //   META word 0     t0, the step count when the row was last materialised
 //   META 1..H       Gamma_h, i32 Q20 (saturating; |Gamma| < 2048): finer than the Q12 signals, so
@@ -231,7 +231,7 @@ export function materialise(l: i32, j: i32, c: i32, now: i32): void {
   const t0 = p0;
   const g0 = ACCUMULATE ? layPtr(l, LF_GRAD) + (row << 2) : 0;
   let r = rngLoad();
-  for (; p0 < end; p0 += 2, pe += 4, pw += 2) {
+  for (; p0 < end; p0 += 2, pe += 2, pw += 2) {
     const m0 = <i32>load<i16>(p0);
     const m1 = H > 1 ? <i32>load<i16>(p0 + S2) : 0;
     // The pending update, from the stored (old) stages.
@@ -249,7 +249,7 @@ export function materialise(l: i32, j: i32, c: i32, now: i32): void {
       }
     }
     // The stages, advanced d steps, with this step's input (c = 0: none).
-    const x = (c * load<i32>(pe) + 2048) >> 12;
+    const x = (c * <i32>load<i16>(pe) + 2048) >> 12;
     const o0 = (t00 * m0 + r0) >> s0;
     store<i16>(p0, <i16>((o0 + x + h0) >> ne0));
     if (H > 1) store<i16>(p0 + S2, <i16>((((t11 * m1 + r1) >> s1) + ((t10 * m0 + r0) >> s0) + ((b1 * x + 16384) >> 15) + h1) >> ne1));

@@ -54,7 +54,7 @@ if (haveTool('socat', "the port commands are tested against 'deeptrace device --
     assert.is(r.code, 0, r.stderr);
     const t = JSON.parse(r.stdout);
     assert.is(t.stopped, null);
-    assert.is(t.device.selfTestChecksum, 0xc50e3b47);
+    assert.is(t.device.selfTestChecksum, 0xede190be);
     assert.equal(t.rows.map((x: { controller: string }) => x.controller), ['PD alone', 'frozen network', 'Slotine-Li adaptive', 'online deep e-prop (deep-fact)']);
     const pd = t.rows[0];
     const online = t.rows[3];
@@ -89,7 +89,7 @@ if (haveTool('socat', "the port commands are tested against 'deeptrace device --
   test('upload: the debug build is swapped in (checksum in the new HELLO); a module with an import is refused', () => {
     const ok = runCli(['upload', '--port', dev.hostPath, path.join(repoRoot, 'build/core.debug.wasm')]);
     assert.is(ok.code, 0, ok.stderr);
-    assert.match(ok.stdout, /now: +'deeptrace-virtual', protocol 1, core 1\.1, self-test checksum 0xc50e3b47/);
+    assert.match(ok.stdout, /now: +'deeptrace-virtual', protocol 1, core 1\.1, self-test checksum 0xede190be/);
     writeFileSync(snap('import.wasm'), IMPORTING_WASM);
     oneLineError(runCli(['upload', '--port', dev.hostPath, snap('import.wasm')]), 1, /E_UPLOAD_SELF_TEST \(the module imports env\.f; a core must import nothing\)/);
     assert.is(runCli(['snapshot', 'save', '--port', dev.hostPath, snap('e.snap')]).code, 0, 'the device still answers');
@@ -119,7 +119,7 @@ if (haveTool('socat', "the port commands are tested against 'deeptrace device --
     let timer: NodeJS.Timeout | null = null;
     link.on('message', (e) => {
       if (e.message.type !== 'HELLO' || timer) return;
-      link.send({ type: 'HELLO', protocolVersion: 1, coreVersion: 0x0101, selfTestChecksum: 0xc50e3b47, name: 'fake' });
+      link.send({ type: 'HELLO', protocolVersion: 1, coreVersion: 0x0101, selfTestChecksum: 0xede190be, name: 'fake' });
       let step = 0;
       timer = setInterval(() => {
         step += 10;

@@ -27,7 +27,7 @@ function pair(opts: { dropToHost?: Lossy['drop']; dropToDevice?: Lossy['drop'] }
 test('hello, configure, start, sensor frames, telemetry, stop', async () => {
   const { device, hostEnd } = pair();
   const c = await DeviceClient.connect({ open: async () => hostEnd });
-  assert.is(c.device!.selfTestChecksum, 0xc50e3b47);
+  assert.is(c.device!.selfTestChecksum, 0xede190be);
   const tel: number[] = [];
   c.on('telemetry', (t) => tel.push(t.step));
   await c.configure(CFG, { telemetryEvery: 10 });
@@ -122,7 +122,7 @@ test('snapshotGet / snapshotPut round trip; uploadCore resolves with the new HEL
   await c.snapshotPut(snap);
   assert.equal(await c.snapshotGet(), snap);
   const hello = await c.uploadCore(readFileSync(path.join(repoRoot, 'build/core.debug.wasm')));
-  assert.is(hello.selfTestChecksum, 0xc50e3b47);
+  assert.is(hello.selfTestChecksum, 0xede190be);
   assert.equal(await c.snapshotGet(), snap, 'state handed over to the new core');
   await c.close();
 });
@@ -157,7 +157,7 @@ test('unplugged: pending requests fail, the client reports it and reconnects whe
   new VirtualDevice(a);
   current = b;
   const hello = (await back) as { selfTestChecksum: number };
-  assert.is(hello.selfTestChecksum, 0xc50e3b47);
+  assert.is(hello.selfTestChecksum, 0xede190be);
   assert.is(c.connected, true);
   await c.configure(CFG);
   await c.close();

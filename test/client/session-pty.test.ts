@@ -119,7 +119,7 @@ if (haveTool('socat', 'the session tests run the virtual device on a socat pty p
     const t0 = performance.now();
     const hello = await back;
     assert.ok(performance.now() - t0 < 2000);
-    assert.is(hello.selfTestChecksum, 0xc50e3b47);
+    assert.is(hello.selfTestChecksum, 0xede190be);
     assert.is(client.connected, true);
     await client.configure(CFG);
     await client.start();

@@ -46,7 +46,7 @@ async function running(host: RawHost) {
 test('the test modules are what they claim: valid wasm, one without exports, one with an import', () => {
   assert.is(WebAssembly.Module.exports(new WebAssembly.Module(EMPTY_WASM)).length, 0);
   assert.equal(WebAssembly.Module.imports(new WebAssembly.Module(IMPORTING_WASM)).map((i) => `${i.module}.${i.name}`), ['env.f']);
-  assert.is(new Core(new WebAssembly.Module(DEBUG)).selfTest(), 0xc50e3b47);
+  assert.is(new Core(new WebAssembly.Module(DEBUG)).selfTest(), 0xede190be);
 });
 
 test('refused uploads: the reason is reported and the old core keeps answering as before', async () => {
@@ -104,7 +104,7 @@ test('upload before any CONFIGURE: the new core just boots (nothing to hand over
   const { host, device } = rig();
   await host.next(is('HELLO'));
   assert.is(await upload(host, DEBUG), Status.OK);
-  assert.is(((await host.next(is('HELLO'))).message as { selfTestChecksum: number }).selfTestChecksum, 0xc50e3b47);
+  assert.is(((await host.next(is('HELLO'))).message as { selfTestChecksum: number }).selfTestChecksum, 0xede190be);
   assert.is(device.session.cfg, null);
   assert.is(await host.command(configureMessage(CFG)), Status.OK);
 });
