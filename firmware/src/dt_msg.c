@@ -117,7 +117,8 @@ dtp_reject dt_msg_decode(uint8_t type, const uint8_t *p, size_t n, dt_msg *o)
     case DTP_CORE_UPLOAD_CHUNK: {
         if (n < 4) return DTP_REJECT_PAYLOAD;
         uint32_t offset = dt_get_u32(p);
-        if ((uint64_t)offset + (n - 4) > 0xFFFFFFFFu) return DTP_REJECT_PAYLOAD;
+        /* bytes offset .. offset + len - 1: a chunk may end exactly at 2^32 (docs/protocol.md) */
+        if ((uint64_t)offset + (n - 4) > 0x100000000ull) return DTP_REJECT_PAYLOAD;
         o->u.upload_chunk.offset = offset;
         o->u.upload_chunk.data.p = p + 4;
         o->u.upload_chunk.data.n = (uint16_t)(n - 4);
@@ -188,7 +189,7 @@ int dt_msg_encode(const dt_msg *m, uint8_t *out)
         dt_put_u32(out + 4, m->u.upload_begin.crc);
         return 8;
     case DTP_CORE_UPLOAD_CHUNK:
-        if ((uint64_t)m->u.upload_chunk.offset + m->u.upload_chunk.data.n > 0xFFFFFFFFu) return -1;
+        if ((uint64_t)m->u.upload_chunk.offset + m->u.upload_chunk.data.n > 0x100000000ull) return -1; /* may end exactly at 2^32 */
         dt_put_u32(out, m->u.upload_chunk.offset);
         return dt_put_bytes(out, 4, m->u.upload_chunk.data);
     default:

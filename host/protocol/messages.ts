@@ -162,7 +162,8 @@ export function encodePayload(m: Message): Uint8Array {
       const data = bytesOf('CORE_UPLOAD_CHUNK.data', m.data);
       const w = new Writer(4 + data.length, t);
       w.u32('offset', m.offset);
-      if (m.offset + data.length > 0xffffffff) throw new RangeError(`${t}: offset ${m.offset} + ${data.length} byte(s) runs past 2^32`);
+      // The chunk covers bytes offset .. offset + len - 1: it may end exactly at 2^32.
+      if (m.offset + data.length > 0x100000000) throw new RangeError(`${t}: offset ${m.offset} + ${data.length} byte(s) runs past 2^32`);
       w.raw(data);
       return w.done();
     }
@@ -278,7 +279,7 @@ export function decodePayload(type: number, payload: Uint8Array): PayloadResult 
       const e = atLeast(4);
       if (e) return bad(t, e);
       const offset = dv.getUint32(0, true);
-      if (offset + (n - 4) > 0xffffffff) return bad(t, `offset ${offset} + ${n - 4} byte(s) runs past 2^32`);
+      if (offset + (n - 4) > 0x100000000) return bad(t, `offset ${offset} + ${n - 4} byte(s) runs past 2^32`);
       return { ok: true, message: { type: t, offset, data: p.slice(4) } };
     }
   }

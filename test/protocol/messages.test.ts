@@ -126,13 +126,15 @@ test('payload decoders reject malformed payloads (as reason "payload" in the str
     ['SNAPSHOT_PUT', [1, 0, 0, 0, 1, 0, 0, 0, 5]], // offset 1 + 1 byte > total 1
     ['CORE_UPLOAD_BEGIN', [0, 0, 0, 0, 0, 0, 0]],
     ['CORE_UPLOAD_CHUNK', [0, 0, 0]],
-    ['CORE_UPLOAD_CHUNK', [0xff, 0xff, 0xff, 0xff, 1]],
+    ['CORE_UPLOAD_CHUNK', [0xff, 0xff, 0xff, 0xff, 1, 2]], // bytes 2^32 - 1 and 2^32: one past the end
   ];
   for (const [t, p] of cases) {
     const r = decodePayload(MessageType[t], Uint8Array.from(p));
     assert.not.ok(r.ok, `${t} ${p}`);
     if (!r.ok) assert.ok(r.detail.startsWith(`${t}: `), r.detail);
   }
+  // A chunk may end exactly at 2^32 (docs/protocol.md): its last byte is 2^32 - 1.
+  assert.ok(decodePayload(MessageType.CORE_UPLOAD_CHUNK, Uint8Array.of(0xff, 0xff, 0xff, 0xff, 1)).ok);
   assert.not.ok(decodePayload(0x99, new Uint8Array(0)).ok);
   assert.not.ok(decodeFrameMessage({ version: 1, type: MessageType.LEARN, seq: 0, flags: 0, payload: Uint8Array.of(7) }).ok);
 });
