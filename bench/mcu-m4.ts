@@ -125,7 +125,7 @@ export function m4Tables(r: M4Result): Table[] {
       ],
     },
     {
-      title: `Cortex-M4 instructions per control step (QEMU mps2-an386, -icount shift=0, AOT -Os; ${r.config})`,
+      title: `Cortex-M4 instructions per control step (QEMU mps2-an386, -icount shift=0, AOT, -Os with the core at -O2; ${r.config})`,
       head: ['mode', 'steps', 'M4 instructions', 'max', `Hz at ${M4_MHZ} MHz (CPI ${CPI[1]}-${CPI[0]})`, 'Hz bound (CPI 1)'],
       rows: r.rows.map((w) => [w.mode, w.steps, int(w.instructions), int(w.maxInstructions),
         `${int(hz(w.instructions, CPI[1]))}-${int(hz(w.instructions, CPI[0]))}`, int(hz(w.instructions, 1))]),

@@ -52,7 +52,7 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   const elf = path.join(B, 'mps2', 'dt_fw.elf');
   const mps2 = sizeOf('arm-none-eabi-size', elf);
-  if (mps2) rows.push({ build: 'mps2-an386 Cortex-M4, AOT, -Os', ...mps2, coreMemory: coreMemoryOf('arm-none-eabi-nm', elf) });
+  if (mps2) rows.push({ build: 'mps2-an386 Cortex-M4, AOT, -Os (core -O2)', ...mps2, coreMemory: coreMemoryOf('arm-none-eabi-nm', elf) });
   const core = sizeOf('arm-none-eabi-size', path.join(B, 'mps2', 'core.o'));
   if (core) rows.push({ build: '  of which the core (wasm2c, core.o)', ...core });
   const nativeBin = path.join(B, 'native', 'dt_fw');
