@@ -9,6 +9,10 @@ export interface GradcheckOptions {
   neuron: NeuronKind;
   layers: number[];
   units: number;
+  /** Network inputs (the first layer's fan-in); undefined: the same as units. */
+  inputs?: number;
+  /** The seed (1-based) whose deepest case --dump writes; undefined: the first. */
+  dumpSeed?: number;
   steps: number;
   seeds: number;
   recurrent: boolean;
@@ -52,6 +56,8 @@ export interface GradcheckCase {
   config: NetConfig;
   engineOptions: EngineOptions;
   loss: string;
+  /** E of this case with its parameters (the value the gradients are the derivative of). */
+  lossValue: number;
   params: { theta: number[][]; thetaLayout: string; V: number[]; c: number[]; B: number[] };
   inputs: number[][];
   targets: number[][];
@@ -60,6 +66,7 @@ export interface GradcheckCase {
 
 export function caseConfig(o: GradcheckOptions, L: number, seed: number): NetConfig {
   return defaultConfig(o.neuron, L, o.units, {
+    nIn: o.inputs ?? o.units,
     kappa: o.kappa,
     recurrent: Array.from({ length: L }, () => o.recurrent),
     resetGrad: o.reset,
@@ -106,7 +113,7 @@ export function gradcheck(o: GradcheckOptions, onProgress?: (done: number, total
         per[e].ratio.push(g.theta.map((t, l) => normRatio(t, ref.theta[l])));
         per[e].sign.push(g.theta.map((t, l) => signAgreement(t, ref.theta[l])));
       }
-      if (wantSample && !sample && L === Math.max(...o.layers)) sample = toCase(cfg, engineOptions, net, seq, grads);
+      if (wantSample && !sample && L === Math.max(...o.layers) && s + 1 === (o.dumpSeed ?? 1)) sample = toCase(cfg, engineOptions, net, seq, grads);
       onProgress?.(++done, total);
     }
     for (const e of o.engines) {
@@ -128,12 +135,24 @@ export function gradcheck(o: GradcheckOptions, onProgress?: (done: number, total
   return { results, sample };
 }
 
+/** E = 1/2 sum_t sum_k (y - target)^2 from a fresh zero state, on a copy of the case's network. */
+function sequenceLoss(cfg: NetConfig, net: Network, seq: Sequence): number {
+  const fresh = new Network(cfg, net.params);
+  let e = 0;
+  seq.inputs.forEach((x, t) => {
+    const y = fresh.step(x);
+    for (let k = 0; k < y.length; k++) e += 0.5 * (y[k] - seq.targets[t][k]) ** 2;
+  });
+  return e;
+}
+
 function toCase(cfg: NetConfig, engineOptions: EngineOptions, net: Network, seq: Sequence, grads: Record<string, Gradient>): GradcheckCase {
   const arr = (a: ArrayLike<number>) => Array.from(a);
   return {
     config: cfg,
     engineOptions,
     loss: 'E = 1/2 sum_t sum_k (y_t,k - target_t,k)^2, network reset to zero state at t = 0',
+    lossValue: sequenceLoss(cfg, net, seq),
     params: {
       theta: net.params.theta.map(arr),
       thetaLayout: 'per layer, row-major n_l x P_l; row j = [W_j (n_{l-1}) | R_j (n_l, only if recurrent) | b_j]; presynaptic p_t = [o^{l-1}_t ; o^l_{t-1} ; 1]',

@@ -18,8 +18,14 @@ export interface FixedComparison {
   oneStepAgreement: number;
 }
 
-/** Runs one sequence through the core (accumulating) and the shadowing reference. */
-export function compareFixed(base: CoreConfig, seed: number, steps: number, weightSeed = seed): FixedComparison {
+/**
+ * Runs one sequence through the core (accumulating) and the reference. shadow = true (the default):
+ * the reference follows the core's trajectory (its state is copied from the core every step), so the
+ * comparison measures the gradient arithmetic alone; shadow = false: both run free from the same
+ * start, so a spike that rounding flips can decorrelate them (what a user comparing two separate
+ * runs would see).
+ */
+export function compareFixed(base: CoreConfig, seed: number, steps: number, weightSeed = seed, shadow = true): FixedComparison {
   const cfg: CoreConfig = { ...base, interval: 0, lr: 0 };
   const core = new Core().configure(cfg);
   const rc = defaultConfig(cfg.neuron, cfg.units.length, cfg.units[0], { nIn: cfg.nIn, units: cfg.units, nOut: cfg.nOut, recurrent: cfg.recurrent, seed: weightSeed });
@@ -32,7 +38,7 @@ export function compareFixed(base: CoreConfig, seed: number, steps: number, weig
   seq.inputs.forEach((x, t) => {
     const y = core.step(x);
     const yr = Float64Array.from(net.step(x));
-    copyCoreStateInto(core, net, x);
+    if (shadow) copyCoreStateInto(core, net, x);
     engine.update();
     const err = Array.from(y, (v, k) => v - seq.targets[t][k]);
     engine.accumulate(err, reference);
@@ -57,6 +63,8 @@ export interface FixedRow {
   engine: CoreEngine;
   cosine: number[];
   cosineStd: number[];
+  /** The same comparison with the reference running free (no state copied from the core). */
+  freeCosine: number[];
   normRatio: number[];
   signAgreement: number[];
   /** Set when the core refused the config (e.g. too large for one page). */
@@ -73,16 +81,18 @@ export function gradcheckFixed(o: GradcheckOptions, onProgress?: (done: number, 
   for (const L of o.layers) {
     for (const engine of engines) {
       const cfg = defaultCoreConfig({
-        neuron: o.neuron, nIn: o.units, units: Array(L).fill(o.units), nOut: 2, recurrent: Array(L).fill(o.recurrent), engine, kappa: o.kappa,
+        neuron: o.neuron, nIn: o.inputs ?? o.units, units: Array(L).fill(o.units), nOut: 2, recurrent: Array(L).fill(o.recurrent), engine, kappa: o.kappa,
         feedback: o.feedback,
       });
-      const row: FixedRow = { neuron: o.neuron, layers: L, recurrent: o.recurrent, kappa: o.kappa, engine, cosine: [], cosineStd: [], normRatio: [], signAgreement: [] };
-      const per: { cos: number[]; ratio: number[]; sign: number[] }[] = [];
+      const row: FixedRow = { neuron: o.neuron, layers: L, recurrent: o.recurrent, kappa: o.kappa, engine, cosine: [], cosineStd: [], freeCosine: [], normRatio: [], signAgreement: [] };
+      const per: { cos: number[]; free: number[]; ratio: number[]; sign: number[] }[] = [];
       try {
         for (let s = 0; s < o.seeds; s++) {
           const r = compareFixed(cfg, s + 1, o.steps);
+          const free = compareFixed(cfg, s + 1, o.steps, s + 1, false);
           per.push({
             cos: r.core.theta.map((t, l) => cosine(t, r.reference.theta[l])),
+            free: free.core.theta.map((t, l) => cosine(t, free.reference.theta[l])),
             ratio: r.core.theta.map((t, l) => normRatio(t, r.reference.theta[l])),
             sign: r.core.theta.map((t, l) => signAgreement(t, r.reference.theta[l])),
           });
@@ -96,11 +106,12 @@ export function gradcheckFixed(o: GradcheckOptions, onProgress?: (done: number, 
         rows.push(row);
         continue;
       }
-      const stat = (k: 'cos' | 'ratio' | 'sign', f: (xs: number[]) => number) => Array.from({ length: L }, (_, l) => f(per.map((p) => p[k][l])));
+      const stat = (k: 'cos' | 'free' | 'ratio' | 'sign', f: (xs: number[]) => number) => Array.from({ length: L }, (_, l) => f(per.map((p) => p[k][l])));
       const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
       const std = (xs: number[]) => Math.sqrt(mean(xs.map((x) => (x - mean(xs)) ** 2)));
       row.cosine = stat('cos', mean);
       row.cosineStd = stat('cos', std);
+      row.freeCosine = stat('free', mean);
       row.normRatio = stat('ratio', mean);
       row.signAgreement = stat('sign', mean);
       rows.push(row);
