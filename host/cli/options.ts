@@ -1,6 +1,7 @@
 // Parsers for command-line option values. Each one throws a UsageError naming the option and what is
 // allowed, so every command rejects bad input the same way.
 import { UsageError } from './errors.ts';
+import { BAUD_RATES } from '../transport/baud.ts';
 
 export function oneOf<T extends string>(option: string, allowed: readonly T[]) {
   return (value: string): T => {
@@ -44,5 +45,16 @@ export function list<T>(option: string, item: (v: string) => T) {
     const parts = value.split(',').map((s) => s.trim());
     if (parts.length === 0 || parts.some((p) => p === '')) throw new UsageError(`${option} must be a comma-separated list, got '${value}'`);
     return parts.map(item);
+  };
+}
+
+export const BAUD_HELP = 'serial line rate in baud, a standard one (9600, 57600, 115200, 230400, 921600, ...)';
+
+/** A serial line rate: one of BAUD_RATES (host/transport/baud.ts), written as plain digits. */
+export function baud(option: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (/^\d+$/.test(value.trim()) && BAUD_RATES.includes(n)) return n;
+    throw new UsageError(`${option} must be a standard baud rate, one of ${BAUD_RATES.join('|')}, got '${value}'`);
   };
 }

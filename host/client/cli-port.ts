@@ -1,6 +1,7 @@
 // What the port commands of the CLI share: connecting with one-line errors (a path that does not
 // exist is a usage error, exit 2), describing a device, and Ctrl-C as an abort signal.
 import { UsageError } from '../cli/errors.ts';
+import { DEFAULT_BAUD } from '../transport/baud.ts';
 import type { Hello } from '../protocol/index.ts';
 import { connectPort, type PortClientOptions } from './connect.ts';
 import type { DeviceClient } from './client.ts';
@@ -11,7 +12,7 @@ export async function openDevice(port: string, opts: PortClientOptions = {}): Pr
   } catch (err) {
     const msg = (err as Error).message ?? String(err);
     if (/ENOENT|No such file/i.test(msg)) throw new UsageError(`--port ${port}: no such serial port (see 'deeptrace list', or 'deeptrace device --pty' for a virtual one)`);
-    if (/no answer/i.test(msg)) throw new Error(`--port ${port}: no HELLO from a device (is a deeptrace device on the other end?)`);
+    if (/no answer/i.test(msg)) throw new Error(`--port ${port}: no HELLO from a device at ${opts.baudRate ?? DEFAULT_BAUD} baud (is a deeptrace device on the other end, at that rate?)`);
     throw new Error(`--port ${port}: ${msg.replace(/^Error:\s*/, '')}`);
   }
 }

@@ -11,6 +11,8 @@ import { remoteDemoNames, runRemoteDemo, type RemoteDemoResult } from './remote-
 
 export interface PortRunFlags {
   port: string;
+  /** Line rate (default DEFAULT_BAUD). */
+  baud?: number;
   json?: boolean;
   plot: boolean;
   out: string;
@@ -18,7 +20,7 @@ export interface PortRunFlags {
 }
 
 export async function runOnPort(o: DemoOptions, f: PortRunFlags): Promise<void> {
-  const client = await openDevice(f.port, { reconnect: false });
+  const client = await openDevice(f.port, { reconnect: false, baudRate: f.baud });
   const names = remoteDemoNames(o.plant, o.engine);
   const tty = process.stderr.isTTY === true;
   const live = tty ? liveView(names, f.plot) : null;

@@ -30,13 +30,16 @@ import { InProcessBinding } from './binding.ts';
 import { EmulatedUno } from './emulated.ts';
 import { firmataHex } from './firmware.ts';
 import { firmataMotorTask } from './task.ts';
+import { FIRMATA_BAUD } from '../transport/baud.ts';
 
 const Firmata = firmataIo.Firmata;
-export const FIRMATA_BAUD = 57600;
+export { FIRMATA_BAUD };
 
 export interface FirmataOptions {
   /** Serial port of a real board running StandardFirmata. */
   path?: string;
+  /** Line rate of that port (default FIRMATA_BAUD, StandardFirmata's). */
+  baudRate?: number;
   /** The emulated Uno running the StandardFirmata .hex (the default when nothing is chosen). */
   emulated?: boolean;
   /** The simulated IO plugin (no firmware). */
@@ -140,10 +143,10 @@ async function emulatedLink(task: TrackingTask, wiring: Wiring, seed: number, sa
   };
 }
 
-async function serialLink(path: string, samplingMs: number): Promise<Link> {
+async function serialLink(path: string, samplingMs: number, baudRate = FIRMATA_BAUD): Promise<Link> {
   const { SerialPort } = await import('serialport');
   const { failed, fail } = deferredFailure();
-  const port = new SerialPort({ path, baudRate: FIRMATA_BAUD, autoOpen: false });
+  const port = new SerialPort({ path, baudRate, autoOpen: false });
   port.on('error', fail);
   const io = new Firmata(port, { samplingInterval: samplingMs });
   io.on('error', fail); // firmata-io re-emits port errors; without a listener they would crash the process
@@ -304,7 +307,7 @@ export async function runFirmata(o: FirmataOptions = {}, hooks: FirmataHooks = {
   let firmware: string | null = null;
   for (const [i, c] of which.entries()) {
     const controller = c === 'pd' ? pdController(task) : networkController(task, cfg, `online deep e-prop (${engine})`);
-    const link = kind === 'serial' ? await serialLink(o.path!, samplingMs)
+    const link = kind === 'serial' ? await serialLink(o.path!, samplingMs, o.baudRate)
       : kind === 'sim' ? simLink(task, wiring, seed, samplingMs)
         : await emulatedLink(task, wiring, seed, samplingMs, hex);
     try {

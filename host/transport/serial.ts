@@ -5,8 +5,9 @@ import { EventEmitter } from 'node:events';
 import { realpathSync, statSync } from 'node:fs';
 import { SerialPort } from 'serialport';
 import type { Transport, TransportEvents } from './transport.ts';
+import { DEFAULT_BAUD } from './baud.ts';
 
-export const DEFAULT_BAUD = 115200;
+export { BAUD_RATES, DEFAULT_BAUD } from './baud.ts';
 export const LIVENESS_MS = 500;
 
 /** The device node behind a path and its device number, or null where that cannot be known. */
@@ -20,6 +21,7 @@ function nodeOf(path: string): { real: string; rdev: number } | null {
 }
 
 export interface SerialOptions {
+  /** Line rate (default DEFAULT_BAUD); the CLI's --baud takes one of BAUD_RATES. */
   baudRate?: number;
 }
 
@@ -47,6 +49,11 @@ export class SerialTransport extends EventEmitter<TransportEvents> implements Tr
 
   get name(): string {
     return this.port.path;
+  }
+
+  /** The rate the port was opened at. */
+  get baudRate(): number {
+    return this.port.baudRate;
   }
 
   get isOpen(): boolean {

@@ -3,10 +3,13 @@
 // `--port PATH` runs it on a real serial port instead. Runs until Ctrl-C.
 import type { Command } from 'commander';
 import { UsageError } from '../errors.ts';
+import { DEFAULT_BAUD } from '../../transport/baud.ts';
+import { BAUD_HELP, baud } from '../options.ts';
 
 interface Flags {
   pty?: boolean;
   port?: string;
+  baud: number;
   link?: string;
   name: string;
   quiet?: boolean;
@@ -21,6 +24,7 @@ export function deviceCommand(program: Command): void {
     .option('--pty', 'make a virtual serial cable with socat and print the path the host side opens')
     .option('--link <path>', 'with --pty: where the host-side link goes (the device side is PATH.device); default: a fresh temporary folder')
     .option('--port <path>', 'run on this serial port instead of a pty')
+    .option('--baud <rate>', `${BAUD_HELP}; with --pty it only sets the pty's termios`, baud('--baud'), DEFAULT_BAUD)
     .option('--name <name>', 'device name sent in HELLO', 'deeptrace-virtual')
     .option('--quiet', 'do not log commands, errors and the watchdog on stderr')
     .addHelpText('after', '\nExample:\n  deeptrace device --pty                    # prints e.g. /tmp/deeptrace-pty-XXXX/host\n  deeptrace run --port /tmp/deeptrace-pty-XXXX/host --seconds 20\n')
@@ -45,7 +49,7 @@ export function deviceCommand(program: Command): void {
       const devicePath = socat ? socat.a : f.port!;
       let transport;
       try {
-        transport = await SerialTransport.open(devicePath);
+        transport = await SerialTransport.open(devicePath, { baudRate: f.baud });
       } catch (err) {
         await socat?.stop();
         if ((err as Error).message.includes('No such file')) throw new UsageError(`--port ${devicePath}: no such serial port`);
@@ -57,7 +61,7 @@ export function deviceCommand(program: Command): void {
       const checksum = device.session.checksum.toString(16).padStart(8, '0');
       process.stdout.write(
         `deeptrace device: '${f.name}' ready (core self-test checksum 0x${checksum})\n` +
-          (socat ? `host side: ${hostPath}\n  e.g. deeptrace run --port ${hostPath} --seconds 20\n` : `on ${hostPath}\n`) +
+          (socat ? `host side: ${hostPath}\n  e.g. deeptrace run --port ${hostPath} --seconds 20\n` : `on ${hostPath} at ${transport.baudRate} baud\n`) +
           'Ctrl-C to stop\n',
       );
       const gone = new Promise<string>((resolve) => {

@@ -11,10 +11,13 @@ import { demoTable } from '../../report/table.ts';
 import { demoJson, writeReport } from '../../report/write.ts';
 import { liveView } from '../../report/live.ts';
 import { UsageError } from '../errors.ts';
-import { integer, oneOf, positive } from '../options.ts';
+import { BAUD_HELP, baud, integer, oneOf, positive } from '../options.ts';
+import { FIRMATA_BAUD } from '../../transport/baud.ts';
 
 export interface FirmataFlags {
   port?: string;
+  /** Line rate of --port (undefined: FIRMATA_BAUD). */
+  baud?: number;
   sim?: boolean;
   seconds: number;
   seed: number;
@@ -37,9 +40,10 @@ export function firmataHeadline(r: FirmataResult): string {
 /** Run the rig with CLI flags and print the table (or JSON); writes the report folder unless told not to. */
 export async function firmataAction(f: FirmataFlags): Promise<FirmataResult> {
   if (f.port !== undefined && f.sim) throw new UsageError('--port and --sim exclude each other');
+  if (f.baud !== undefined && f.port === undefined) throw new UsageError('--baud goes with --port (a real board)');
   if (f.port !== undefined && !existsSync(f.port)) throw new UsageError(`no serial port at '${f.port}' (see 'deeptrace list')`);
   const o: FirmataOptions = {
-    ...(f.port !== undefined ? { path: f.port } : f.sim ? { sim: true } : { emulated: true }),
+    ...(f.port !== undefined ? { path: f.port, baudRate: f.baud ?? FIRMATA_BAUD } : f.sim ? { sim: true } : { emulated: true }),
     seconds: f.seconds, seed: f.seed, engine: f.engine, scenario: f.scenario, samplingMs: f.sampling,
   };
   const names = ['PD alone', `online deep e-prop (${f.engine})`];
@@ -72,6 +76,7 @@ export function firmataCommand(program: Command): void {
     .command('firmata')
     .description('hardware in the loop: PD alone vs PD + online deep e-prop on a motor through a Firmata board (default: an emulated Uno running StandardFirmata)')
     .option('--port <path>', 'serial port of a real Uno running StandardFirmata (motor: H-bridge PWM D3, DIR D12; angle A0 -4..4 rad; speed A1 -20..20 rad/s)')
+    .option('--baud <rate>', `with --port: ${BAUD_HELP} (default: ${FIRMATA_BAUD}, StandardFirmata's)`, baud('--baud'))
     .option('--sim', 'the simulated IO plugin instead of a board (no firmware; fast)')
     .option('--seconds <s>', 'seconds of control per controller', positive('--seconds'), 24)
     .option('--seed <n>', 'seed of the plant and the network (integer >= 0)', integer('--seed', 0, 2 ** 31 - 1), 1)

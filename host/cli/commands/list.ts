@@ -1,22 +1,20 @@
-// `deeptrace list`: the serial ports of this machine (where a real device may be).
-import { readdirSync } from 'node:fs';
+// `deeptrace list`: the serial ports of this machine (where a real device may be). How they are
+// found (serialport, i.e. udev on Linux; sysfs without udevadm): host/transport/ports.ts.
 import type { Command } from 'commander';
+import type { Listing } from '../../transport/ports.ts';
 
-interface Port {
-  path: string;
-  manufacturer?: string;
-  serialNumber?: string;
-  vendorId?: string;
-  productId?: string;
-}
+const SOURCE = { serialport: '', sysfs: 'details read from /sys', dev: 'device nodes only' } as const;
 
-/** Without udev (containers), serialport cannot list; the usual device nodes are all we can say. */
-function devNodes(): Port[] {
-  try {
-    return readdirSync('/dev').filter((n) => /^tty(USB|ACM|AMA)\d+$|^rfcomm\d+$/.test(n)).map((n) => ({ path: `/dev/${n}` }));
-  } catch {
-    return [];
-  }
+/** What `deeptrace list` prints: a port a line (path, [vendor:product], manufacturer, serial), then where the list came from when it was not serialport. */
+export function formatPorts(l: Listing): string {
+  const why = [l.note, SOURCE[l.source]].filter(Boolean).join('; ');
+  if (l.ports.length === 0) return `no serial ports found${why ? ` (${why})` : ''} (for a virtual device: deeptrace device --pty)\n`;
+  const lines = l.ports.map((p) => {
+    const id = p.vendorId ? ` [${p.vendorId}:${p.productId ?? '?'}]` : '';
+    const what = [p.manufacturer, p.serialNumber && `serial ${p.serialNumber}`].filter(Boolean).join(', ');
+    return `${p.path}${id}${what ? `  ${what}` : ''}\n`;
+  });
+  return lines.join('') + (why ? `(${why})\n` : '');
 }
 
 export function listCommand(program: Command): void {
@@ -24,30 +22,10 @@ export function listCommand(program: Command): void {
     .command('list')
     .description('list the serial ports of this machine (USB serial adapters, boards)')
     .option('--json', 'print the ports as one JSON array')
-    .addHelpText('after', "\nA virtual device's pty is not listed: use the path 'deeptrace device --pty' prints.\n")
+    .addHelpText('after', "\nDetails come from serialport (udev on Linux), or from /sys when udevadm is missing.\nA virtual device's pty is not listed: use the path 'deeptrace device --pty' prints.\n")
     .action(async (f: { json?: boolean }) => {
-      const { SerialPort } = await import('serialport');
-      let ports: Port[];
-      let note = '';
-      try {
-        ports = await SerialPort.list();
-      } catch (err) {
-        ports = devNodes();
-        note = ` (serialport could not list: ${(err as Error).message}; device nodes only)`;
-      }
-      if (f.json) {
-        process.stdout.write(JSON.stringify(ports) + '\n');
-        return;
-      }
-      if (ports.length === 0) {
-        process.stdout.write(`no serial ports found${note} (for a virtual device: deeptrace device --pty)\n`);
-        return;
-      }
-      for (const p of ports) {
-        const id = p.vendorId ? ` [${p.vendorId}:${p.productId ?? '?'}]` : '';
-        const what = [p.manufacturer, p.serialNumber && `serial ${p.serialNumber}`].filter(Boolean).join(', ');
-        process.stdout.write(`${p.path}${id}${what ? `  ${what}` : ''}\n`);
-      }
-      if (note) process.stdout.write(`${note.trim()}\n`);
+      const { listPorts } = await import('../../transport/ports.ts');
+      const listing = await listPorts();
+      process.stdout.write(f.json ? JSON.stringify(listing.ports) + '\n' : formatPorts(listing));
     });
 }

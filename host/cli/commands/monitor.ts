@@ -1,10 +1,12 @@
 // `deeptrace monitor --port PATH`: connect to a device and print its telemetry and errors (and link
 // losses and reconnections) until Ctrl-C.
 import type { Command } from 'commander';
-import { positive } from '../options.ts';
+import { DEFAULT_BAUD } from '../../transport/baud.ts';
+import { BAUD_HELP, baud, positive } from '../options.ts';
 
 interface Flags {
   port: string;
+  baud: number;
   json?: boolean;
   seconds?: number;
 }
@@ -17,13 +19,14 @@ export function monitorCommand(program: Command): void {
     .command('monitor')
     .description("print a device's telemetry (step, loss, flags, network output y, PD command u_pd) and its errors")
     .requiredOption('--port <path>', "the device's serial port (or the path 'deeptrace device --pty' prints)")
+    .option('--baud <rate>', BAUD_HELP, baud('--baud'), DEFAULT_BAUD)
     .option('--json', 'one JSON object per line instead of text')
     .option('--seconds <s>', 'stop after this many seconds (default: until Ctrl-C)', positive('--seconds'))
     .addHelpText('after', '\nTelemetry comes as often as the CONFIGURE of the session asks (telemetryEvery); the link is re-opened when it drops.\n')
     .action(async (f: Flags) => {
       const { openDevice, describeDevice, interruptSignal, aborted } = await import('../../client/cli-port.ts');
       const { statusName } = await import('../../protocol/index.ts');
-      const client = await openDevice(f.port);
+      const client = await openDevice(f.port, { baudRate: f.baud });
       const out = (text: string, json: object) => process.stdout.write(f.json ? JSON.stringify(json) + '\n' : text + '\n');
       out(`device ${describeDevice(client.device!)} on ${f.port}; Ctrl-C to stop`, { event: 'hello', ...client.device });
       client.on('telemetry', (t) => {

@@ -9,7 +9,8 @@ import { demoJson, writeFolder, writeReport } from '../../report/write.ts';
 import { runForwardModel } from '../../../sims/loop/forward-model.ts';
 import { progressBar } from '../progress.ts';
 import { liveView } from '../../report/live.ts';
-import { integer, oneOf, positive } from '../options.ts';
+import { BAUD_HELP, baud, integer, oneOf, positive } from '../options.ts';
+import { DEFAULT_BAUD, FIRMATA_BAUD } from '../../transport/baud.ts';
 import { UsageError } from '../errors.ts';
 
 interface Flags {
@@ -25,6 +26,7 @@ interface Flags {
   mode: 'tracking' | 'forward-model';
   port?: string;
   firmata?: string;
+  baud?: number;
 }
 
 export function runCommand(program: Command): void {
@@ -43,11 +45,13 @@ export function runCommand(program: Command): void {
     .option('--mode <mode>', 'tracking: feedback-error learning of the control command; forward-model: learn to predict the next sensor reading while PD tracks', oneOf('--mode', ['tracking', 'forward-model'] as const), 'tracking')
     .option('--port <path>', "run the network on a device at this serial port (e.g. the path 'deeptrace device --pty' prints); the plant stays simulated here. Ctrl-C stops: STOP is sent and the report covers what ran")
     .option('--firmata <path>', "drive a real Firmata board (StandardFirmata on an Uno; wiring in 'deeptrace firmata --help') with the learner on this PC: the same code path as the emulated rig of 'deeptrace firmata'; motor plant, no scenario, --seconds defaults to 24 per controller")
+    .option('--baud <rate>', `with --port or --firmata: ${BAUD_HELP} (default: ${DEFAULT_BAUD} with --port, ${FIRMATA_BAUD} with --firmata)`, baud('--baud'))
     .action(async (f: Flags) => {
+      if (f.baud !== undefined && f.port === undefined && f.firmata === undefined) throw new UsageError('--baud goes with --port or --firmata');
       if (f.firmata !== undefined) {
         if (f.port !== undefined) throw new UsageError('--firmata and --port exclude each other');
         const { firmataAction } = await import('./firmata.ts');
-        await firmataAction({ port: f.firmata, seconds: f.seconds ?? 24, seed: f.seed, engine: f.engine, scenario: 'none', sampling: 20, json: f.json, plot: f.plot, out: f.out, report: f.report });
+        await firmataAction({ port: f.firmata, baud: f.baud, seconds: f.seconds ?? 24, seed: f.seed, engine: f.engine, scenario: 'none', sampling: 20, json: f.json, plot: f.plot, out: f.out, report: f.report });
         return;
       }
       const o: DemoOptions = { plant: f.plant, scenario: f.scenario, engine: f.engine, seconds: f.seconds ?? TASKS[f.plant].defaultSeconds, seed: f.seed };

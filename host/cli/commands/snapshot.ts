@@ -2,6 +2,8 @@
 // (format: host/client/snapshot-file.ts; written atomically, refused when corrupt).
 import type { Command } from 'commander';
 import { UsageError } from '../errors.ts';
+import { DEFAULT_BAUD } from '../../transport/baud.ts';
+import { BAUD_HELP, baud } from '../options.ts';
 
 const PORT_HELP = "the device's serial port (or the path 'deeptrace device --pty' prints)";
 
@@ -13,11 +15,12 @@ export function snapshotCommand(program: Command): void {
     .command('save')
     .description('fetch the state from the device (it must be configured) and write FILE atomically')
     .requiredOption('--port <path>', PORT_HELP)
+    .option('--baud <rate>', BAUD_HELP, baud('--baud'), DEFAULT_BAUD)
     .argument('<file>', 'snapshot file to write')
-    .action(async (file: string, f: { port: string }) => {
+    .action(async (file: string, f: { port: string; baud: number }) => {
       const { openDevice } = await import('../../client/cli-port.ts');
       const { writeSnapshotFile } = await import('../../client/snapshot-file.ts');
-      const client = await openDevice(f.port, { reconnect: false });
+      const client = await openDevice(f.port, { reconnect: false, baudRate: f.baud });
       try {
         const bytes = await client.snapshotGet();
         writeSnapshotFile(file, bytes);
@@ -30,8 +33,9 @@ export function snapshotCommand(program: Command): void {
     .command('load')
     .description('check FILE (header and CRC-32), send it to the device and restore it there (the device must be configured the same way and not running)')
     .requiredOption('--port <path>', PORT_HELP)
+    .option('--baud <rate>', BAUD_HELP, baud('--baud'), DEFAULT_BAUD)
     .argument('<file>', 'snapshot file written by snapshot save')
-    .action(async (file: string, f: { port: string }) => {
+    .action(async (file: string, f: { port: string; baud: number }) => {
       const { openDevice } = await import('../../client/cli-port.ts');
       const { readSnapshotFile, SnapshotFileError } = await import('../../client/snapshot-file.ts');
       let bytes: Uint8Array;
@@ -41,7 +45,7 @@ export function snapshotCommand(program: Command): void {
         if (err instanceof SnapshotFileError) throw new UsageError(err.message);
         throw err;
       }
-      const client = await openDevice(f.port, { reconnect: false });
+      const client = await openDevice(f.port, { reconnect: false, baudRate: f.baud });
       try {
         await client.snapshotPut(bytes);
         process.stdout.write(`restored the ${bytes.length}-byte snapshot ${file} on '${client.device!.name}'\n`);
