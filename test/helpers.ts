@@ -1,5 +1,6 @@
 // Small helpers shared by the tests: running the CLI as a user would, and finding shared data.
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import * as assert from 'uvu/assert';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
@@ -36,6 +37,15 @@ export function haveTool(cmd: string, why: string): boolean {
   const msg = `'${cmd}' is not installed: ${why}`;
   if (NO_SKIP) throw new Error(`${msg} (CI must not skip: install it in .ci/run)`);
   process.stderr.write(`\n!!! SKIPPED: ${msg}. Install it (apt-get install) to run this test. !!!\n\n`);
+  return false;
+}
+
+/** Whether a Debian package's file (a library header) is installed; like haveTool otherwise. */
+export function haveFile(file: string, pkg: string, why: string): boolean {
+  if (existsSync(file)) return true;
+  const msg = `${file} is missing (apt-get install ${pkg}): ${why}`;
+  if (NO_SKIP) throw new Error(`${msg} (CI must not skip: install it in .ci/run)`);
+  process.stderr.write(`\n!!! SKIPPED: ${msg}. !!!\n\n`);
   return false;
 }
 

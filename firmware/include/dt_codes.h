@@ -18,6 +18,7 @@
 #define DTP_MAX_TELEMETRY_VALUES ((DTP_MAX_PAYLOAD - 10) / 4)      /* 253 */
 #define DTP_MAX_SNAPSHOT_CHUNK (DTP_MAX_PAYLOAD - 8)               /* 1016 */
 #define DTP_MAX_UPLOAD_CHUNK (DTP_MAX_PAYLOAD - 4)                 /* 1020 */
+#define DTP_UPLOAD_SIGNATURE_BYTES 64 /* CORE_UPLOAD_BEGIN: the image's Ed25519 signature */
 
 /* Message types (byte 1). 0x00 and every code not listed are invalid. */
 enum {
@@ -90,6 +91,7 @@ enum {
     DTP_E_UPLOAD_CRC = 0x0404,
     DTP_E_UPLOAD_SELF_TEST = 0x0405,
     DTP_E_UPLOAD_STORE = 0x0406,
+    DTP_E_UPLOAD_SIGNATURE = 0x0407,
     DTP_E_CORE = 0x1000, /* + (-s) for a core status s < 0 (dt_status.h) */
     DTP_E_INTERNAL = 0xFFFF
 };

@@ -27,7 +27,8 @@ typedef struct dt_msg {
         struct { uint32_t step; int32_t loss; uint16_t flags; dt_bytes values; } telemetry;
         /* SNAPSHOT_DATA, SNAPSHOT_PUT */
         struct { uint32_t offset, total; dt_bytes data; } snapshot;
-        struct { uint32_t size, crc; } upload_begin;
+        /* signature: the image's Ed25519 signature, DTP_UPLOAD_SIGNATURE_BYTES (64) bytes */
+        struct { uint32_t size, crc; dt_bytes signature; } upload_begin;
         struct { uint32_t offset; dt_bytes data; } upload_chunk;
     } u;
 } dt_msg;

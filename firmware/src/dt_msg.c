@@ -110,9 +110,11 @@ dtp_reject dt_msg_decode(uint8_t type, const uint8_t *p, size_t n, dt_msg *o)
         return DTP_REJECT_NONE;
     }
     case DTP_CORE_UPLOAD_BEGIN:
-        if (n != 8) return DTP_REJECT_PAYLOAD;
+        if (n != 8 + DTP_UPLOAD_SIGNATURE_BYTES) return DTP_REJECT_PAYLOAD;
         o->u.upload_begin.size = dt_get_u32(p);
         o->u.upload_begin.crc = dt_get_u32(p + 4);
+        o->u.upload_begin.signature.p = p + 8;
+        o->u.upload_begin.signature.n = DTP_UPLOAD_SIGNATURE_BYTES;
         return DTP_REJECT_NONE;
     case DTP_CORE_UPLOAD_CHUNK: {
         if (n < 4) return DTP_REJECT_PAYLOAD;
@@ -185,9 +187,10 @@ int dt_msg_encode(const dt_msg *m, uint8_t *out)
         dt_put_u32(out + 4, m->u.snapshot.total);
         return dt_put_bytes(out, 8, m->u.snapshot.data);
     case DTP_CORE_UPLOAD_BEGIN:
+        if (m->u.upload_begin.signature.n != DTP_UPLOAD_SIGNATURE_BYTES) return -1;
         dt_put_u32(out, m->u.upload_begin.size);
         dt_put_u32(out + 4, m->u.upload_begin.crc);
-        return 8;
+        return dt_put_bytes(out, 8, m->u.upload_begin.signature);
     case DTP_CORE_UPLOAD_CHUNK:
         if ((uint64_t)m->u.upload_chunk.offset + m->u.upload_chunk.data.n > 0x100000000ull) return -1; /* may end exactly at 2^32 */
         dt_put_u32(out, m->u.upload_chunk.offset);

@@ -44,6 +44,7 @@ typedef struct {
     /* CORE_UPLOAD in progress (the bytes go to the storage's candidate slot, not to RAM) */
     int up_active;
     uint32_t up_size, up_crc, up_received;
+    uint8_t up_sig[64]; /* CORE_UPLOAD_BEGIN's Ed25519 signature, stored after the image at END */
     /* timing of control steps since START (step + learn), for the log at STOP */
     uint64_t step_us_sum;
     uint32_t step_us_max, step_count;

@@ -10,6 +10,7 @@
 #include "dt_image.h"
 #include "dt_msg.h"
 #include "dt_session_internal.h"
+#include "dt_sig.h"
 
 /* ---- core upload ----------------------------------------------------------------------------- */
 
@@ -17,7 +18,11 @@
  * slot of the blob "core" (dt_hal_store_begin/write: flash on a board, a file on POSIX), and END
  * checks, instantiates and self-tests the image in place there (dt_hal_store_candidate). Only when
  * every check passed is the candidate committed and swapped in; the running core (built-in, or an
- * earlier upload running in place from the committed blob) keeps running through all of it. */
+ * earlier upload running in place from the committed blob) keeps running through all of it.
+ *
+ * The stored blob is the image followed by its 64-byte Ed25519 signature (from BEGIN), so the boot
+ * path checks the signature of a stored core too. The signature is checked first, before the image
+ * is parsed or run (dt_sig.h): an image this device's key did not sign never runs an instruction. */
 
 #if DT_UPLOAD
 /* Hands the learned state of core `from` to core `to` (same version and config): by snapshot, or,
@@ -50,10 +55,18 @@ static uint16_t upload_end(const char **o_why)
     if (!S.up_active) return DTP_E_UPLOAD_NOT_STARTED;
     S.up_active = 0;
     if (S.up_received != S.up_size) { *o_why = "END before all bytes"; return DTP_E_UPLOAD_SIZE; }
-    /* the CRC of BEGIN over the bytes as stored, so a failed write is caught too */
+    if (dt_hal_store_write("core", S.up_size, S.up_sig, DT_SIG_BYTES) != 0) { *o_why = "could not write the signature to storage"; return DTP_E_UPLOAD_STORE; }
+    /* the CRC of BEGIN and the signature over the bytes as stored, so a failed write is caught too */
     const uint8_t *img = dt_hal_store_candidate("core", &len);
-    if (!img || len != S.up_size) { *o_why = "could not read the candidate core back from storage"; return DTP_E_UPLOAD_STORE; }
+    if (!img || len != S.up_size + DT_SIG_BYTES) { *o_why = "could not read the candidate core back from storage"; return DTP_E_UPLOAD_STORE; }
+    len = S.up_size;
     if (dt_crc32(img, len) != S.up_crc) { *o_why = "the image does not match the CRC-32 of BEGIN"; return DTP_E_UPLOAD_CRC; }
+    int sig = dt_sig_verify(img + len, img, len);
+    if (sig != DT_SIG_OK) {
+        *o_why = sig == DT_SIG_E_NONE ? "this build has no signature verifier: it takes no uploaded core"
+                                      : "the image's signature does not verify against this device's public key";
+        return DTP_E_UPLOAD_SIGNATURE;
+    }
     *o_why = "the image is not a core this device can run";
     if (dt_image_check(img, len) != 0) { *o_why = "not a WASM module importing nothing with one page"; return DTP_E_UPLOAD_SELF_TEST; }
     if (dt_core_open(&c, img, len) != 0) return DTP_E_UPLOAD_SELF_TEST;
@@ -98,13 +111,14 @@ uint16_t dt_session_on_upload(const dt_msg *m, const char **o_why)
     if (m->type == DTP_CORE_UPLOAD_BEGIN) {
         S.up_active = 0; /* an unfinished transfer is dropped */
         if (m->u.upload_begin.size == 0 || m->u.upload_begin.size > DT_UPLOAD_MAX) return DTP_E_UPLOAD_SIZE;
-        if (dt_hal_store_begin("core", m->u.upload_begin.size) != 0) {
+        if (dt_hal_store_begin("core", m->u.upload_begin.size + DT_SIG_BYTES) != 0) {
             *o_why = "no storage for a candidate core on this device";
             return DTP_E_UPLOAD_STORE;
         }
         S.up_active = 1;
         S.up_size = m->u.upload_begin.size;
         S.up_crc = m->u.upload_begin.crc;
+        memcpy(S.up_sig, m->u.upload_begin.signature.p, DT_SIG_BYTES); /* the codec checked its length */
         S.up_received = 0;
         return DTP_OK;
     }
@@ -134,13 +148,20 @@ uint16_t dt_session_on_upload(const dt_msg *m, const char **o_why)
 
 /* ---- the boot core --------------------------------------------------------------------------- */
 
-/* Opens the core the device boots with: a stored uploaded core when it passes the same checks as
- * an upload, else the built-in one. Runs the boot self-test. */
+/* Opens the core the device boots with: a stored uploaded core (image, then its signature) when
+ * it passes the same checks as an upload, signature first, else the built-in one. Runs the boot
+ * self-test. */
 int dt_session_open_boot_core(void)
 {
 #if DT_UPLOAD
     uint32_t n = 0;
     const uint8_t *img = dt_hal_store_map("core", &n); /* run in place from storage */
+    if (img && n > DT_SIG_BYTES) n -= DT_SIG_BYTES;
+    else img = NULL;
+    if (img && dt_sig_verify(img + n, img, n) != DT_SIG_OK) {
+        dt_hal_log("boot: the stored core's signature does not verify; using the built-in core");
+        img = NULL;
+    }
     if (img && n <= DT_UPLOAD_MAX && dt_image_check(img, n) == 0 && dt_core_open(&S.core, img, n) == 0) {
         uint32_t again = 0;
         if (dt_core_self_test(S.core, &S.checksum) == DT_OK && dt_core_self_test(S.core, &again) == DT_OK && again == S.checksum) {

@@ -19,6 +19,12 @@ import { retryEvery } from './reconnect.ts';
 export const HOST_NAME = 'deeptrace-host';
 /** Chunk sizes of SNAPSHOT_PUT and CORE_UPLOAD_CHUNK data. */
 export const TRANSFER_CHUNK = 1000;
+/**
+ * How long the host waits for the ACK of CORE_UPLOAD_END (retransmitting every ackTimeoutMs: a
+ * device ignores the repeats while it verifies): a device answers within its self-test time limit
+ * (the virtual device: 2 s, docs/protocol.md §10).
+ */
+export const UPLOAD_END_WAIT_MS = 10_000;
 
 export interface ClientOptions {
   /** Opens (and, to reconnect, re-opens) the transport. */
@@ -177,10 +183,10 @@ export class DeviceClient extends EventEmitter<ClientEvents> {
   }
 
   /** Sends a command with ACK_REQUESTED, retransmitting with the same seq until ACKed. */
-  private async command(m: Message, what: string = m.type): Promise<void> {
+  private async command(m: Message, what: string = m.type, retransmits = this.o.retransmits): Promise<void> {
     const link = this.requireLink(what);
     let seq: number | undefined;
-    for (let k = 0; k <= this.o.retransmits; k++) {
+    for (let k = 0; k <= retransmits; k++) {
       const p = this.waiters.wait<number>(what, (e) => (e.message.type === 'ACK' && e.message.ackedSeq === seq ? e.message.status : undefined), this.o.ackTimeoutMs);
       seq = link.send(m, { ackRequested: true, seq });
       let status: number;
@@ -193,7 +199,7 @@ export class DeviceClient extends EventEmitter<ClientEvents> {
       if (status !== Status.OK) throw new DeviceError(status, what, this.errorText(status));
       return;
     }
-    throw new TimeoutError(`${what} (${this.o.retransmits + 1} tries, ${this.o.ackTimeoutMs} ms each)`);
+    throw new TimeoutError(`${what} (${retransmits + 1} tries, ${this.o.ackTimeoutMs} ms each)`);
   }
 
   configure(cfg: CoreConfig, opts: SessionOptions = {}): Promise<void> {
@@ -254,16 +260,16 @@ export class DeviceClient extends EventEmitter<ClientEvents> {
     });
   }
 
-  /** Sends a core image; resolves with the device's new HELLO after the swap. */
-  uploadCore(image: Uint8Array): Promise<Hello> {
+  /** Sends a core image and its Ed25519 signature; resolves with the device's new HELLO after the swap. */
+  uploadCore(image: Uint8Array, signature: Uint8Array): Promise<Hello> {
     return this.exclusive(async () => {
-      await this.command({ type: 'CORE_UPLOAD_BEGIN', size: image.length, crc: crc32(image) });
+      await this.command({ type: 'CORE_UPLOAD_BEGIN', size: image.length, crc: crc32(image), signature });
       for (let offset = 0; offset < image.length; offset += TRANSFER_CHUNK) {
         await this.command({ type: 'CORE_UPLOAD_CHUNK', offset, data: image.subarray(offset, offset + TRANSFER_CHUNK) }, `CORE_UPLOAD_CHUNK ${offset}/${image.length}`);
       }
-      const hello = this.waiters.wait<Hello>('HELLO after the swap', (e) => (e.message.type === 'HELLO' ? e.message : undefined), this.o.replyTimeoutMs + 4 * this.o.ackTimeoutMs);
+      const hello = this.waiters.wait<Hello>('HELLO after the swap', (e) => (e.message.type === 'HELLO' ? e.message : undefined), this.o.replyTimeoutMs + UPLOAD_END_WAIT_MS);
       hello.catch(() => {});
-      await this.command({ type: 'CORE_UPLOAD_END' });
+      await this.command({ type: 'CORE_UPLOAD_END' }, 'CORE_UPLOAD_END', Math.ceil(UPLOAD_END_WAIT_MS / this.o.ackTimeoutMs));
       return hello;
     });
   }

@@ -7,9 +7,11 @@ import { compileCore } from '../core/core.ts';
 import { MessageLink } from '../transport/link.ts';
 import type { CloseInfo, Transport } from '../transport/transport.ts';
 import { AckCache } from './ack-cache.ts';
-import { Session, type Outcome } from './session.ts';
+import { Session, TRIAL_STEPS, type Outcome } from './session.ts';
+import type { KeyObject } from 'node:crypto';
 import { UploadReceiver } from './upload.ts';
 import { verifyCore } from './verify-core.ts';
+import { SELF_TEST_LIMIT_MS } from './self-test.ts';
 import { Watchdog } from './watchdog.ts';
 
 export const DEVICE_NAME = 'deeptrace-virtual';
@@ -22,6 +24,13 @@ export interface DeviceOptions {
   module?: WebAssembly.Module;
   /** One line per notable event (verbose CLI). */
   log?: (line: string) => void;
+  /**
+   * The Ed25519 public key uploaded cores must be signed with (host/signing/keys.ts loads one);
+   * without one every upload is refused with E_UPLOAD_SIGNATURE.
+   */
+  publicKey?: KeyObject | null;
+  /** Time limit of an uploaded core's self-test (ms); default SELF_TEST_LIMIT_MS. */
+  selfTestLimitMs?: number;
 }
 
 export interface DeviceEvents {
@@ -29,8 +38,10 @@ export interface DeviceEvents {
   actuators: [values: number[], safe: boolean];
   /** Entered the safe state because of the watchdog. */
   watchdog: [];
-  /** A new core was swapped in. */
+  /** A new core was swapped in (on trial). */
   swap: [checksum: number];
+  /** The core on trial trapped; the previous core runs again. */
+  revert: [checksum: number];
   close: [info: CloseInfo];
 }
 
@@ -50,18 +61,25 @@ export class VirtualDevice extends EventEmitter<DeviceEvents> {
   private readonly upload = new UploadReceiver();
   private readonly watchdog = new Watchdog(() => this.onWatchdog());
   private readonly log: (line: string) => void;
+  private readonly publicKey: KeyObject | null;
+  private readonly selfTestLimitMs: number;
+  /** The CORE_UPLOAD_END being verified (its answer comes when the self-test ends), and how to stop it. */
+  private verifying: { e: Envelope; cancel: () => void } | null = null;
 
   /** Boots (self-test), then says HELLO on the transport. */
   constructor(transport: Transport, opts: DeviceOptions = {}) {
     super();
     this.name = opts.name ?? DEVICE_NAME;
     this.log = opts.log ?? (() => {});
+    this.publicKey = opts.publicKey ?? null;
+    this.selfTestLimitMs = opts.selfTestLimitMs ?? SELF_TEST_LIMIT_MS;
     this.session = new Session(opts.module ?? compileCore());
     this.link = new MessageLink(transport);
     this.link.on('message', (e) => this.onMessage(e));
     this.link.on('reject', (r) => this.log(`rejected frame (${r.reason}): ${r.detail}`));
     this.link.on('close', (info) => {
       this.watchdog.stop();
+      this.verifying?.cancel();
       if (this.session.state === 'RUNNING') this.session.stop();
       this.log(`link closed${info.unplugged ? ' (unplugged)' : ''}`);
       this.emit('close', info);
@@ -80,6 +98,7 @@ export class VirtualDevice extends EventEmitter<DeviceEvents> {
 
   close(): Promise<void> {
     this.watchdog.stop();
+    this.verifying?.cancel();
     return this.link.close();
   }
 
@@ -150,10 +169,16 @@ export class VirtualDevice extends EventEmitter<DeviceEvents> {
       case 'SNAPSHOT_PUT':
         return this.answer(e, s.putSnapshot(m.offset, m.total, m.data));
       case 'CORE_UPLOAD_BEGIN':
-        return this.answer(e, { status: this.upload.begin(m.size, m.crc) });
       case 'CORE_UPLOAD_CHUNK':
-        return this.answer(e, { status: this.upload.chunk(m.offset, m.data) });
       case 'CORE_UPLOAD_END':
+        if (this.verifying) {
+          const v = this.verifying.e;
+          // a retransmitted END: its ACK comes when the self-test has ended
+          if (m.type === 'CORE_UPLOAD_END' && e.ackRequested && e.seq === v.seq) return;
+          return this.answer(e, { status: Status.E_BUSY, text: 'an uploaded core is being verified; retry when its CORE_UPLOAD_END is answered' });
+        }
+        if (m.type === 'CORE_UPLOAD_BEGIN') return this.answer(e, { status: this.upload.begin(m.size, m.crc, m.signature) });
+        if (m.type === 'CORE_UPLOAD_CHUNK') return this.answer(e, { status: this.upload.chunk(m.offset, m.data) });
         return this.onUploadEnd(e);
       case 'ACK':
       case 'ERROR':
@@ -166,7 +191,15 @@ export class VirtualDevice extends EventEmitter<DeviceEvents> {
   private onSensor(e: Envelope, step: number, values: number[]): void {
     const s = this.session;
     const r = s.sensor(step, values);
-    if (!r.ok) return this.answer(e, r);
+    if (!r.ok) {
+      this.answer(e, r);
+      if (r.reverted) {
+        this.emit('actuators', s.actuators, true);
+        this.emit('revert', s.checksum);
+        this.sendHello();
+      }
+      return;
+    }
     const cfg = s.cfg!;
     this.watchdog.kick(cfg.watchdogMs);
     this.send({ type: 'ACTUATOR_FRAME', step, values: r.u });
@@ -200,16 +233,27 @@ export class VirtualDevice extends EventEmitter<DeviceEvents> {
     }
   }
 
+  /**
+   * Verifies the image (signature, shape, then the self-test in a worker with a time limit) while
+   * this loop goes on serving the running core; answers END when that is done.
+   */
   private onUploadEnd(e: Envelope): void {
     const s = this.session;
     const end = this.upload.end();
     if (!('image' in end)) return this.answer(e, end);
-    const v = verifyCore(end.image, s);
-    const o = v.ok ? s.adopt(v) : v;
-    this.answer(e, o);
-    if (o.status !== Status.OK) return;
-    this.log(`new core swapped in, self-test checksum 0x${s.checksum.toString(16).padStart(8, '0')}`);
-    this.emit('swap', s.checksum);
-    this.sendHello();
+    const v = verifyCore(end.image, end.signature, s, { publicKey: this.publicKey, selfTestLimitMs: this.selfTestLimitMs });
+    const mine = { e, cancel: v.cancel };
+    this.verifying = mine;
+    void v.result.then((r) => {
+      if (this.verifying !== mine) return;
+      this.verifying = null;
+      if (!this.link.isOpen) return;
+      const o = r.ok ? s.adopt(r) : r;
+      this.answer(e, o);
+      if (o.status !== Status.OK) return;
+      this.log(`new core swapped in on trial (confirmed after ${TRIAL_STEPS} steps), self-test checksum 0x${s.checksum.toString(16).padStart(8, '0')}`);
+      this.emit('swap', s.checksum);
+      this.sendHello();
+    });
   }
 }

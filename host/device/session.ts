@@ -10,6 +10,20 @@ import { handOver } from './handover.ts';
 
 export type SessionState = 'IDLE' | 'CONFIGURED' | 'RUNNING';
 
+/**
+ * An uploaded core runs on trial until it has done this many SENSOR_FRAME steps without trapping;
+ * then it is confirmed. A trap on trial reverts to the last confirmed core (as MCUboot's trial boot
+ * reverts an image that does not confirm itself).
+ */
+export const TRIAL_STEPS = 50;
+
+interface RunningCore {
+  core: Core;
+  module: WebAssembly.Module;
+  version: number;
+  checksum: number;
+}
+
 export interface Outcome {
   status: number;
   /** Said to the host in an ERROR when the status is not OK. */
@@ -34,6 +48,10 @@ export class Session {
   nextStep = 0;
   /** The actuator command in force (Q12, one per output). */
   actuators: number[] = [];
+  /** While an uploaded core is on trial: the last confirmed core, as it was when it stopped. */
+  previous: RunningCore | null = null;
+  /** Steps the core on trial has still to do before it is confirmed. */
+  trialLeft = 0;
   private readonly snapIn = new SnapshotReceiver();
 
   constructor(module: WebAssembly.Module) {
@@ -97,13 +115,24 @@ export class Session {
     this.actuators = new Array(this.counts.nOut).fill(0);
   }
 
-  sensor(step: number, values: readonly number[]): ({ ok: true } & FelStep) | ({ ok: false } & Outcome) {
+  sensor(step: number, values: readonly number[]): ({ ok: true } & FelStep) | ({ ok: false; reverted?: boolean } & Outcome) {
     const { nIn, nOut } = this.counts;
     if (this.state !== 'RUNNING') return { ok: false, ...fail(Status.E_STATE, 'SENSOR_FRAME while not running') };
     if (values.length !== nIn + nOut) return { ok: false, ...fail(Status.E_VALUE_COUNT, `expected ${nIn} features + ${nOut} PD commands, got ${values.length} values`) };
     if (step !== this.nextStep) return { ok: false, ...fail(Status.E_STEP, `expected step ${this.nextStep}, got ${step}`) };
-    const r = felStep(this.core, values, nIn, nOut, this.learning);
+    let r: FelStep | number;
+    try {
+      r = felStep(this.core, values, nIn, nOut, this.learning);
+    } catch (err) {
+      // A trap (RuntimeError) of the core: safe state; on trial, back to the last confirmed core.
+      this.holdSafe();
+      const why = (err as Error).message;
+      if (!this.previous) return { ok: false, ...fail(Status.E_INTERNAL, `the core trapped in step ${step} (${why}): actuators safe`) };
+      this.revert();
+      return { ok: false, reverted: true, ...fail(Status.E_UPLOAD_SELF_TEST, `the uploaded core trapped on trial in step ${step} (${why}): reverted to the previous core`) };
+    }
     if (typeof r === 'number') return { ok: false, ...fail(coreStatusToCode(r)) };
+    if (this.previous && --this.trialLeft <= 0) this.previous = null; // confirmed
     this.nextStep = (step + 1) >>> 0;
     this.safe = false;
     this.actuators = r.u;
@@ -153,11 +182,26 @@ export class Session {
         if (s < 0) return fail(Status.E_UPLOAD_SELF_TEST, `the new core refuses the running core's state (${statusName(coreStatusToCode(s))})`);
       }
     }
+    // The last confirmed core stays until this one is confirmed (a core on trial is never kept).
+    this.previous ??= { core: this.core, module: this.module, version: this.version, checksum: this.checksum };
+    this.trialLeft = TRIAL_STEPS;
+    this.use(c);
+    return OK;
+  }
+
+  private use(c: RunningCore): void {
     this.core = c.core;
     this.module = c.module;
     this.version = c.version;
     this.checksum = c.checksum;
     this.snapIn.reset();
-    return OK;
+  }
+
+  /** Back to the last confirmed core, with the state it had when it was swapped out. */
+  private revert(): void {
+    const p = this.previous!;
+    this.previous = null;
+    this.trialLeft = 0;
+    this.use(p);
   }
 }

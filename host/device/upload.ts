@@ -1,15 +1,16 @@
-// Receiving a core image: CORE_UPLOAD_BEGIN (size, CRC-32), contiguous chunks, END. Only the byte
+// Receiving a core image: CORE_UPLOAD_BEGIN (size, CRC-32, signature), contiguous chunks, END. Only the byte
 // bookkeeping; verifying and swapping in the module is verify-core.ts and the session.
 import { Status, crc32 } from '../protocol/index.ts';
 
 /** The largest core image the device stores (its flash slot). */
 export const MAX_CORE_BYTES = 256 * 1024;
 
-export type UploadEnd = { status: typeof Status.OK; image: Uint8Array } | { status: number; text: string };
+export type UploadEnd = { status: typeof Status.OK; image: Uint8Array; signature: Uint8Array } | { status: number; text: string };
 
 export class UploadReceiver {
   private buf: Uint8Array | null = null;
   private crc = 0;
+  private signature = new Uint8Array(0);
   private received = 0;
 
   get active(): boolean {
@@ -17,11 +18,12 @@ export class UploadReceiver {
   }
 
   /** A new transfer (an unfinished one is dropped). */
-  begin(size: number, crc: number): number {
+  begin(size: number, crc: number, signature: Uint8Array): number {
     this.buf = null;
     if (size === 0 || size > MAX_CORE_BYTES) return Status.E_UPLOAD_SIZE;
     this.buf = new Uint8Array(size);
     this.crc = crc >>> 0;
+    this.signature = signature.slice();
     this.received = 0;
     return Status.OK;
   }
@@ -43,7 +45,7 @@ export class UploadReceiver {
     if (this.received !== buf.length) return { status: Status.E_UPLOAD_SIZE, text: `END after ${this.received} of ${buf.length} bytes` };
     const crc = crc32(buf);
     if (crc !== this.crc) return { status: Status.E_UPLOAD_CRC, text: `image CRC-32 0x${hex(crc)}, BEGIN announced 0x${hex(this.crc)}` };
-    return { status: Status.OK, image: buf };
+    return { status: Status.OK, image: buf, signature: this.signature };
   }
 }
 

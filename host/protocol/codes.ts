@@ -89,6 +89,7 @@ export const Status = {
   E_UPLOAD_CRC: 0x0404,
   E_UPLOAD_SELF_TEST: 0x0405,
   E_UPLOAD_STORE: 0x0406,
+  E_UPLOAD_SIGNATURE: 0x0407,
   // 0x1000..0x1FFF: a core status (see coreStatusToCode).
   E_CORE: 0x1000,
   E_INTERNAL: 0xffff,
@@ -121,6 +122,7 @@ export const STATUS_MEANING: Record<number, string> = {
   [Status.E_UPLOAD_CRC]: 'the uploaded core does not match the CRC-32 announced in CORE_UPLOAD_BEGIN',
   [Status.E_UPLOAD_SELF_TEST]: 'the uploaded core failed its self-test',
   [Status.E_UPLOAD_STORE]: 'writing the uploaded core to storage failed',
+  [Status.E_UPLOAD_SIGNATURE]: "the uploaded core's signature does not verify against the device's public key (or the device has none)",
   [Status.E_CORE]: 'a core call failed: the code is 0x1000 - core status',
   [Status.E_INTERNAL]: 'an internal error of the device or host',
 };

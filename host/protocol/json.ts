@@ -24,6 +24,7 @@ const BYTE_FIELDS: Partial<Record<Message['type'], string>> = {
   CONFIGURE: 'config',
   SNAPSHOT_DATA: 'data',
   SNAPSHOT_PUT: 'data',
+  CORE_UPLOAD_BEGIN: 'signature',
   CORE_UPLOAD_CHUNK: 'data',
 };
 

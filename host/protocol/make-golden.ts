@@ -46,7 +46,7 @@ const valid: [string, Message, number, boolean][] = [
   ['snapshot-data', { type: 'SNAPSHOT_DATA', offset: 0, total: 2000, data: pattern(64) }, 21, false],
   ['snapshot-data-max-payload', { type: 'SNAPSHOT_DATA', offset: 984, total: 2000, data: pattern(MAX_PAYLOAD - 8, 13, 0) }, 22, false],
   ['snapshot-put', { type: 'SNAPSHOT_PUT', offset: 1000, total: 1016, data: pattern(16) }, 23, true],
-  ['core-upload-begin', { type: 'CORE_UPLOAD_BEGIN', size: 65536, crc: 0xcbf43926 }, 24, true],
+  ['core-upload-begin', { type: 'CORE_UPLOAD_BEGIN', size: 65536, crc: 0xcbf43926, signature: pattern(64) }, 24, true],
   ['core-upload-chunk', { type: 'CORE_UPLOAD_CHUNK', offset: 4096, data: pattern(100) }, 25, true],
   ['core-upload-chunk-ends-at-2^32', { type: 'CORE_UPLOAD_CHUNK', offset: 0xfffffffc, data: pattern(4) }, 27, true],
   ['core-upload-end', { type: 'CORE_UPLOAD_END' }, 26, true],
@@ -87,6 +87,8 @@ const invalid: [string, RejectReason, Uint8Array][] = [
   ['payload-sensor-frame-6-bytes', 'payload', encodeFrame({ type: MessageType.SENSOR_FRAME, seq: 42 }, Uint8Array.of(1, 0, 0, 0, 5, 0))],
   ['payload-error-bad-utf8', 'payload', encodeFrame({ type: MessageType.ERROR, seq: 43 }, Uint8Array.of(0, 0, 2, 0xc3, 0x28))],
   ['payload-core-chunk-past-2^32', 'payload', encodeFrame({ type: MessageType.CORE_UPLOAD_CHUNK, seq: 45 }, Uint8Array.of(0xfd, 0xff, 0xff, 0xff, 1, 2, 3, 4))],
+  // CORE_UPLOAD_BEGIN without its 64-byte signature (the layout before signed images).
+  ['payload-core-begin-unsigned', 'payload', encodeFrame({ type: MessageType.CORE_UPLOAD_BEGIN, seq: 46 }, Uint8Array.of(0, 0, 1, 0, 0x26, 0x39, 0xf4, 0xcb))],
   ['payload-snapshot-past-total', 'payload', encodeFrame({ type: MessageType.SNAPSHOT_DATA, seq: 44 }, Uint8Array.of(8, 0, 0, 0, 10, 0, 0, 0, 1, 2, 3))],
 ];
 

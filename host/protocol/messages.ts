@@ -6,6 +6,8 @@ import { MAX_PAYLOAD, encodeFrame, type Frame } from './frame.ts';
 
 /** Longest string field (u8 length prefix), in UTF-8 bytes. */
 export const MAX_STRING_BYTES = 255;
+/** CORE_UPLOAD_BEGIN carries the image's Ed25519 signature (64 bytes). */
+export const UPLOAD_SIGNATURE_BYTES = 64;
 
 export interface Hello { type: 'HELLO'; protocolVersion: number; coreVersion: number; selfTestChecksum: number; name: string }
 export interface Ack { type: 'ACK'; ackedSeq: number; status: number }
@@ -20,7 +22,8 @@ export interface Telemetry { type: 'TELEMETRY'; step: number; loss: number; flag
 export interface SnapshotGet { type: 'SNAPSHOT_GET' }
 export interface SnapshotData { type: 'SNAPSHOT_DATA'; offset: number; total: number; data: Uint8Array }
 export interface SnapshotPut { type: 'SNAPSHOT_PUT'; offset: number; total: number; data: Uint8Array }
-export interface CoreUploadBegin { type: 'CORE_UPLOAD_BEGIN'; size: number; crc: number }
+/** signature: the 64-byte Ed25519 signature of the whole image (docs/protocol.md §10). */
+export interface CoreUploadBegin { type: 'CORE_UPLOAD_BEGIN'; size: number; crc: number; signature: Uint8Array }
 export interface CoreUploadChunk { type: 'CORE_UPLOAD_CHUNK'; offset: number; data: Uint8Array }
 export interface CoreUploadEnd { type: 'CORE_UPLOAD_END' }
 
@@ -153,9 +156,12 @@ export function encodePayload(m: Message): Uint8Array {
       return w.done();
     }
     case 'CORE_UPLOAD_BEGIN': {
-      const w = new Writer(8, t);
+      const sig = bytesOf('CORE_UPLOAD_BEGIN.signature', m.signature);
+      if (sig.length !== UPLOAD_SIGNATURE_BYTES) throw new RangeError(`${t}.signature must be ${UPLOAD_SIGNATURE_BYTES} bytes, got ${sig.length}`);
+      const w = new Writer(8 + UPLOAD_SIGNATURE_BYTES, t);
       w.u32('size', m.size);
       w.u32('crc', m.crc);
+      w.raw(sig);
       return w.done();
     }
     case 'CORE_UPLOAD_CHUNK': {
@@ -271,9 +277,9 @@ export function decodePayload(type: number, payload: Uint8Array): PayloadResult 
       return { ok: true, message: { type: t, offset, total, data: p.slice(8) } };
     }
     case 'CORE_UPLOAD_BEGIN': {
-      const e = exactly(8);
+      const e = exactly(8 + UPLOAD_SIGNATURE_BYTES);
       if (e) return bad(t, e);
-      return { ok: true, message: { type: t, size: dv.getUint32(0, true), crc: dv.getUint32(4, true) } };
+      return { ok: true, message: { type: t, size: dv.getUint32(0, true), crc: dv.getUint32(4, true), signature: p.slice(8) } };
     }
     case 'CORE_UPLOAD_CHUNK': {
       const e = atLeast(4);

@@ -13,6 +13,8 @@ import { startSocat } from '../../host/transport/socat.ts';
 import { SerialTransport } from '../../host/transport/serial.ts';
 import { MessageLink } from '../../host/transport/link.ts';
 import { Status, TelemetryFlag } from '../../host/protocol/index.ts';
+import { generateKeyPairSync } from 'node:crypto';
+import { loadSigningKey, signImage } from '../../host/signing/index.ts';
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'deeptrace-serial-cli-'));
 const IMPORTING_WASM = Uint8Array.of(0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 1, 4, 1, 0x60, 0, 0, 2, 9, 1, 3, 0x65, 0x6e, 0x76, 1, 0x66, 0, 0);
@@ -86,12 +88,17 @@ if (haveTool('socat', "the port commands are tested against 'deeptrace device --
     assert.equal(readFileSync(snap('d.snap')), readFileSync(snap('a.snap')));
   });
 
-  test('upload: the debug build is swapped in (checksum in the new HELLO); a module with an import is refused', () => {
+  test('upload: the debug build is swapped in (checksum in the new HELLO); a module with an import, an unsigned and a wrongly signed one are refused', () => {
     const ok = runCli(['upload', '--port', dev.hostPath, path.join(repoRoot, 'build/core.debug.wasm')]);
     assert.is(ok.code, 0, ok.stderr);
     assert.match(ok.stdout, /now: +'deeptrace-virtual', protocol 1, core 1\.1, self-test checksum 0xede190be/);
     writeFileSync(snap('import.wasm'), IMPORTING_WASM);
+    oneLineError(runCli(['upload', '--port', dev.hostPath, snap('import.wasm')]), 2, /cannot read the signature '.*import\.wasm\.sig': no such file/);
+    // signed as the build signs (the device was provisioned with the build's public key)
+    writeFileSync(snap('import.wasm.sig'), signImage(IMPORTING_WASM, loadSigningKey().key));
     oneLineError(runCli(['upload', '--port', dev.hostPath, snap('import.wasm')]), 1, /E_UPLOAD_SELF_TEST \(the module imports env\.f; a core must import nothing\)/);
+    writeFileSync(snap('other.sig'), signImage(IMPORTING_WASM, generateKeyPairSync('ed25519').privateKey));
+    oneLineError(runCli(['upload', '--port', dev.hostPath, '--signature', snap('other.sig'), snap('import.wasm')]), 1, /E_UPLOAD_SIGNATURE \(the image's signature does not verify/);
     assert.is(runCli(['snapshot', 'save', '--port', dev.hostPath, snap('e.snap')]).code, 0, 'the device still answers');
   });
 

@@ -13,6 +13,7 @@ import { DeviceClient, DeviceError, DisconnectedError, TimeoutError } from '../.
 import { repoRoot } from '../helpers.ts';
 import { sensorValues } from '../device/harness.ts';
 import { Lossy } from './lossy.ts';
+import { TEST_KEYS, signTest } from '../test-key.ts';
 
 const CFG = MCU_SMALL;
 
@@ -20,7 +21,7 @@ function pair(opts: { dropToHost?: Lossy['drop']; dropToDevice?: Lossy['drop'] }
   const [a, b] = nullModemPair();
   const devEnd = new Lossy(a, opts.dropToHost ?? (() => false));
   const hostEnd = new Lossy(b, opts.dropToDevice ?? (() => false));
-  const device = new VirtualDevice(devEnd);
+  const device = new VirtualDevice(devEnd, { publicKey: TEST_KEYS.publicKey });
   return { device, devEnd, hostEnd, a, b };
 }
 
@@ -121,7 +122,8 @@ test('snapshotGet / snapshotPut round trip; uploadCore resolves with the new HEL
   await c.stop();
   await c.snapshotPut(snap);
   assert.equal(await c.snapshotGet(), snap);
-  const hello = await c.uploadCore(readFileSync(path.join(repoRoot, 'build/core.debug.wasm')));
+  const debug = readFileSync(path.join(repoRoot, 'build/core.debug.wasm'));
+  const hello = await c.uploadCore(debug, signTest(debug));
   assert.is(hello.selfTestChecksum, 0xede190be);
   assert.equal(await c.snapshotGet(), snap, 'state handed over to the new core');
   await c.close();

@@ -43,7 +43,7 @@ function msg(m: J): string {
     case 'SNAPSHOT_PUT':
       return `{ ${T}, { .snapshot = { ${m.offset}u, ${m.total}u, ${bytes(hex(m.data))} } } }`;
     case 'CORE_UPLOAD_BEGIN':
-      return `{ ${T}, { .upload_begin = { ${m.size}u, ${m.crc}u } } }`;
+      return `{ ${T}, { .upload_begin = { ${m.size}u, ${m.crc}u, ${bytes(hex(m.signature))} } } }`;
     case 'CORE_UPLOAD_CHUNK':
       return `{ ${T}, { .upload_chunk = { ${m.offset}u, ${bytes(hex(m.data))} } } }`;
     default:

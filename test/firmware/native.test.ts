@@ -107,7 +107,7 @@ if (ok) {
       client.send({ type: 'SENSOR_FRAME', step: 0, values: new Array(10).fill(0) });
       assert.is((await client.next('ACTUATOR_FRAME')).step, 0);
 
-      assert.is(await client.command({ type: 'CORE_UPLOAD_BEGIN', size: 100, crc: 0 }), Status.E_UNSUPPORTED);
+      assert.is(await client.command({ type: 'CORE_UPLOAD_BEGIN', size: 100, crc: 0, signature: new Uint8Array(64) }), Status.E_UNSUPPORTED);
       assert.is(await client.command({ type: 'CORE_UPLOAD_END' }), Status.E_UNSUPPORTED);
       assert.is(await client.command({ type: 'ACTUATOR_FRAME', step: 0, values: [] }), Status.E_UNSUPPORTED, 'a device-to-host type');
       await client.ok({ type: 'STOP' });

@@ -7,7 +7,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { haveTool, repoRoot } from '../helpers.ts';
+import { haveFile, haveTool, repoRoot } from '../helpers.ts';
 import { MessageDecoder } from '../../host/protocol/decoder.ts';
 import { MessageType } from '../../host/protocol/codes.ts';
 import { encodePayload } from '../../host/protocol/messages.ts';
@@ -16,7 +16,8 @@ import { loopConfig } from './closed-loop.ts';
 import { Core } from '../../host/core/core.ts';
 import { toBlock } from '../../host/core/config.ts';
 
-const ok = haveTool('cc', 'the firmware protocol tests compile C with ASan/UBSan') && haveTool('wasm2c', 'the firmware build converts core.wasm to C (Debian wabt)');
+const ok = haveTool('cc', 'the firmware protocol tests compile C with ASan/UBSan') && haveTool('wasm2c', 'the firmware build converts core.wasm to C (Debian wabt)') &&
+  haveFile('/usr/include/sodium.h', 'libsodium-dev', 'the firmware checks core signatures with libsodium');
 const bin = (name: string) => path.join(fwBuild, 'test', name);
 const SAN_ENV = { ...process.env, ASAN_OPTIONS: 'detect_leaks=1:abort_on_error=0', UBSAN_OPTIONS: 'print_stacktrace=1:halt_on_error=1' };
 
@@ -44,6 +45,14 @@ if (ok) {
     assert.is(r.stderr, '', 'no sanitizer report');
     assert.is(r.status, 0, r.stdout);
     assert.match(r.stdout, /units: \d+ passed, 0 failed/);
+  });
+
+  test('signatures (libsodium, the key this build was provisioned with): build/core.wasm as signed verifies; every one-byte change of it, every signature bit flip and a truncation are refused', () => {
+    const core = path.join(repoRoot, 'build', 'core.wasm');
+    const r = spawnSync(bin('dt_test_sig'), [core, `${core}.sig`], { encoding: 'utf8', env: SAN_ENV, timeout: 120_000 });
+    assert.is(r.stderr, '', 'no sanitizer report');
+    assert.is(r.status, 0, r.stdout);
+    assert.match(r.stdout, /sig: \d+ passed, 0 failed \((\d+) of \1 one-byte changes refused\)/);
   });
 
   test('the AOT backend in 40 KiB of linear memory: told its limit at open, E_TOO_LARGE for a net that does not fit, a trap (not a stray write) past the backed bytes', () => {

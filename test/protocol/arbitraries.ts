@@ -33,7 +33,7 @@ export const messageArb: fc.Arbitrary<Message> = fc.oneof(
   fc.constant({ type: 'SNAPSHOT_GET' as const }),
   chunked(MAX_PAYLOAD - 8).map((c) => ({ type: 'SNAPSHOT_DATA' as const, ...c })),
   chunked(MAX_PAYLOAD - 8).map((c) => ({ type: 'SNAPSHOT_PUT' as const, ...c })),
-  fc.record({ type: fc.constant('CORE_UPLOAD_BEGIN' as const), size: u32, crc: u32 }),
+  fc.record({ type: fc.constant('CORE_UPLOAD_BEGIN' as const), size: u32, crc: u32, signature: fc.uint8Array({ minLength: 64, maxLength: 64 }) }),
   chunked(MAX_PAYLOAD - 4).map(({ offset, data }) => ({ type: 'CORE_UPLOAD_CHUNK' as const, offset, data })),
   fc.constant({ type: 'CORE_UPLOAD_END' as const }),
 ).map((m) => ({ ...m }) as Message); // fc.record builds null-prototype objects; tests compare with plain ones

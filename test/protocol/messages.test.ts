@@ -30,7 +30,7 @@ const examples: Message[] = [
   { type: 'SNAPSHOT_GET' },
   { type: 'SNAPSHOT_DATA', offset: 0xffffffff - 8, total: 0xffffffff, data: bytes(8) },
   { type: 'SNAPSHOT_PUT', offset: 0, total: 0, data: new Uint8Array(0) },
-  { type: 'CORE_UPLOAD_BEGIN', size: 123, crc: 0x80000000 },
+  { type: 'CORE_UPLOAD_BEGIN', size: 123, crc: 0x80000000, signature: bytes(64, (k) => 255 - k) },
   { type: 'CORE_UPLOAD_CHUNK', offset: 1020, data: bytes(MAX_PAYLOAD - 4, (k) => k % 3) },
   { type: 'CORE_UPLOAD_END' },
 ];
@@ -62,7 +62,7 @@ test('payload layouts (little-endian; see docs/protocol.md)', () => {
   assert.is(hex({ type: 'SENSOR_FRAME', step: 1, values: [-1, 4096] }), '01000000ffffffff00100000');
   assert.is(hex({ type: 'TELEMETRY', step: 2, loss: -2, flags: 1, values: [3] }), '02000000feffffff010003000000');
   assert.is(hex({ type: 'SNAPSHOT_DATA', offset: 1, total: 3, data: Uint8Array.of(9, 9) }), '01000000030000000909');
-  assert.is(hex({ type: 'CORE_UPLOAD_BEGIN', size: 0x100, crc: 0xcbf43926 }), '000100002639f4cb');
+  assert.is(hex({ type: 'CORE_UPLOAD_BEGIN', size: 0x100, crc: 0xcbf43926, signature: new Uint8Array(64).fill(0xab) }), '000100002639f4cb' + 'ab'.repeat(64));
   assert.is(hex({ type: 'CORE_UPLOAD_CHUNK', offset: 2, data: Uint8Array.of(7) }), '0200000007');
   for (const t of ['START', 'STOP', 'SNAPSHOT_GET', 'CORE_UPLOAD_END'] as const) assert.is(hex({ type: t }), '');
 });
@@ -94,6 +94,7 @@ test('encoders throw RangeError on values that do not fit', () => {
     [{ type: 'TELEMETRY', step: 0, loss: 0, flags: 0, values: Array(MAX_TELEMETRY_VALUES + 1).fill(0) }, /MAX_PAYLOAD/],
     [{ type: 'SNAPSHOT_DATA', offset: 10, total: 11, data: new Uint8Array(2) }, /past total/],
     [{ type: 'CORE_UPLOAD_CHUNK', offset: 0xffffffff, data: new Uint8Array(2) }, /2\^32/],
+    [{ type: 'CORE_UPLOAD_BEGIN', size: 1, crc: 0, signature: new Uint8Array(63) }, /signature must be 64 bytes/],
     [{ type: 'LEARN', on: 1 } as unknown as Message, /boolean/],
     [{ type: 'NOPE' } as unknown as Message, /unknown message type/],
   ];
@@ -125,6 +126,8 @@ test('payload decoders reject malformed payloads (as reason "payload" in the str
     ['SNAPSHOT_DATA', [0, 0, 0, 0, 0, 0, 0]],
     ['SNAPSHOT_PUT', [1, 0, 0, 0, 1, 0, 0, 0, 5]], // offset 1 + 1 byte > total 1
     ['CORE_UPLOAD_BEGIN', [0, 0, 0, 0, 0, 0, 0]],
+    ['CORE_UPLOAD_BEGIN', [0, 0, 0, 0, 0, 0, 0, 0]], // no signature
+    ['CORE_UPLOAD_BEGIN', Array(71).fill(0)], // one byte of it short
     ['CORE_UPLOAD_CHUNK', [0, 0, 0]],
     ['CORE_UPLOAD_CHUNK', [0xff, 0xff, 0xff, 0xff, 1, 2]], // bytes 2^32 - 1 and 2^32: one past the end
   ];

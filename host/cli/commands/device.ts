@@ -13,6 +13,7 @@ interface Flags {
   link?: string;
   name: string;
   quiet?: boolean;
+  publicKey?: string;
 }
 
 const stamp = () => new Date().toISOString().slice(11, 23);
@@ -27,11 +28,19 @@ export function deviceCommand(program: Command): void {
     .option('--baud <rate>', `${BAUD_HELP}; with --pty it only sets the pty's termios`, baud('--baud'), DEFAULT_BAUD)
     .option('--name <name>', 'device name sent in HELLO', 'deeptrace-virtual')
     .option('--quiet', 'do not log commands, errors and the watchdog on stderr')
+    .option('--public-key <file>', 'the Ed25519 public key uploaded cores must be signed with (SPKI PEM, 32 raw bytes or 64 hex digits); default $DEEPTRACE_PUBLIC_KEY, else build/core-signing.pub.pem (the key of the last npm run build); none: uploads are refused')
     .addHelpText('after', '\nExample:\n  deeptrace device --pty                    # prints e.g. /tmp/deeptrace-pty-XXXX/host\n  deeptrace run --port /tmp/deeptrace-pty-XXXX/host --seconds 20\n')
     .action(async (f: Flags) => {
       if (!!f.pty === (f.port !== undefined)) throw new UsageError('give exactly one of --pty (a virtual serial cable made with socat) or --port PATH');
       if (f.link !== undefined && !f.pty) throw new UsageError('--link goes with --pty');
       if (Buffer.byteLength(f.name) > 255) throw new UsageError('--name must be at most 255 bytes');
+      const { loadPublicKey } = await import('../../signing/keys.ts');
+      let key;
+      try {
+        key = loadPublicKey({ file: f.publicKey });
+      } catch (err) {
+        throw new UsageError((err as Error).message);
+      }
       const { startSocat } = await import('../../transport/socat.ts');
       const { SerialTransport } = await import('../../transport/serial.ts');
       const { VirtualDevice } = await import('../../device/device.ts');
@@ -56,11 +65,12 @@ export function deviceCommand(program: Command): void {
         throw err;
       }
       const intr = interruptSignal();
-      const device = new VirtualDevice(transport, { name: f.name, log: f.quiet ? undefined : say });
+      const device = new VirtualDevice(transport, { name: f.name, log: f.quiet ? undefined : say, publicKey: key?.key ?? null });
       const hostPath = socat ? socat.b : f.port!;
       const checksum = device.session.checksum.toString(16).padStart(8, '0');
       process.stdout.write(
         `deeptrace device: '${f.name}' ready (core self-test checksum 0x${checksum})\n` +
+          (key ? `uploads: cores signed with the key of ${key.from}\n` : 'uploads: refused (no public key: --public-key FILE or DEEPTRACE_PUBLIC_KEY)\n') +
           (socat ? `host side: ${hostPath}\n  e.g. deeptrace run --port ${hostPath} --seconds 20\n` : `on ${hostPath} at ${transport.baudRate} baud\n`) +
           'Ctrl-C to stop\n',
       );

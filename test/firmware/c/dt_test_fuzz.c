@@ -87,7 +87,9 @@ static void random_msg(dt_msg *m)
         if (m->u.snapshot.total < off + n) m->u.snapshot.total = off + n;
         m->u.snapshot.data.p = pool; m->u.snapshot.data.n = n; fill(pool, n); break;
     }
-    case DTP_CORE_UPLOAD_BEGIN: m->u.upload_begin.size = big(); m->u.upload_begin.crc = rnd() ^ (rnd() << 16); break;
+    case DTP_CORE_UPLOAD_BEGIN:
+        m->u.upload_begin.size = big(); m->u.upload_begin.crc = rnd() ^ (rnd() << 16);
+        m->u.upload_begin.signature.p = pool; m->u.upload_begin.signature.n = DTP_UPLOAD_SIGNATURE_BYTES; fill(pool, DTP_UPLOAD_SIGNATURE_BYTES); break;
     case DTP_CORE_UPLOAD_CHUNK: {
         uint16_t n = (uint16_t)below(DTP_MAX_UPLOAD_CHUNK + 1);
         uint32_t off = big();

@@ -28,7 +28,8 @@ static inline int dt_msg_equal(const dt_msg *a, const dt_msg *b)
     case DTP_SNAPSHOT_DATA: case DTP_SNAPSHOT_PUT:
         return a->u.snapshot.offset == b->u.snapshot.offset && a->u.snapshot.total == b->u.snapshot.total &&
                dt_bytes_eq(a->u.snapshot.data, b->u.snapshot.data);
-    case DTP_CORE_UPLOAD_BEGIN: return a->u.upload_begin.size == b->u.upload_begin.size && a->u.upload_begin.crc == b->u.upload_begin.crc;
+    case DTP_CORE_UPLOAD_BEGIN: return a->u.upload_begin.size == b->u.upload_begin.size && a->u.upload_begin.crc == b->u.upload_begin.crc &&
+               dt_bytes_eq(a->u.upload_begin.signature, b->u.upload_begin.signature);
     case DTP_CORE_UPLOAD_CHUNK:
         return a->u.upload_chunk.offset == b->u.upload_chunk.offset && dt_bytes_eq(a->u.upload_chunk.data, b->u.upload_chunk.data);
     default: return 1; /* empty payloads */
