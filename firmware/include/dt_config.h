@@ -72,7 +72,8 @@
 #define DT_SNAPSHOT_CHUNK 1000
 #endif
 
-/* Largest snapshot the device persists (bytes): the storage must hold this much. Snapshots are
+/* Largest snapshot the device persists (bytes): the storage must hold two of them (dt_store.c keeps
+ * the newest save and the one before it, so a power cut mid-save loses nothing). Snapshots are
  * written straight from linear memory, so no RAM buffer of this size exists. */
 #ifndef DT_SNAPSHOT_MAX
 #define DT_SNAPSHOT_MAX 32768

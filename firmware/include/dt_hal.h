@@ -37,8 +37,10 @@ int dt_hal_sense(int32_t *values, int n);
 void dt_hal_actuate(const int32_t *u, int n);
 void dt_hal_safe(void);
 
-/* Persistent storage of small named blobs ("cfg", "snap", "core"). put writes the concatenated
- * parts atomically (all or nothing); get reads a whole blob and returns its length, or -1 when it is
+/* Persistent storage of small named blobs ("cfg0", "snap0", "cfg1", "snap1", "core"). put writes
+ * the concatenated parts, atomically (all or nothing) where the platform can (the POSIX HAL: a
+ * temporary file renamed); the learned-state store (dt_store.c) does not rely on it, a torn blob
+ * fails its CRC and the other slot is used. get reads a whole blob and returns its length, or -1 when it is
  * absent, larger than cap or
  * unreadable. Both return -1 on platforms without storage. */
 int dt_hal_store_put(const char *key, const dt_span *parts, int nparts);

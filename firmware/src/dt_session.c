@@ -137,20 +137,31 @@ void dt_session_persist(void)
 #endif
 }
 
+/* The newest stored save whose configuration and snapshot both load; when no snapshot loads, the
+ * newest accepted configuration with fresh weights. */
 static void restore(void)
 {
 #if DT_PERSIST
-    uint8_t cfgb[DT_CONFIGURE_BYTES];
+    dt_store_rec recs[DT_STORE_SLOTS];
     int32_t cfg[DT_CORE_FIELDS];
-    uint32_t len = 0, crc = 0, cap = 0;
-    if (dt_store_load_config(cfgb, &len, &crc) != 0) return;
-    if (dt_session_configure_core(S.core, cfgb, 1, cfg) != DTP_OK) { dt_hal_log("restore: stored configuration refused"); return; }
-    adopt_config(cfgb, cfg);
-    uint8_t *staging = dt_core_staging(S.core, &cap);
-    if (!staging || dt_store_load_snapshot(staging, cap, len, crc) != 0 || dt_core_snapshot_load(S.core, len) != DT_OK)
-        dt_hal_log("restore: configuration restored, stored snapshot unusable (fresh weights)");
-    else
-        dt_hal_log("restore: configuration and learned state restored");
+    int n = dt_store_records(recs), fallback = -1;
+    for (int i = 0; i < n; i++) {
+        uint32_t cap = 0;
+        if (dt_session_configure_core(S.core, recs[i].cfg, 1, cfg) != DTP_OK) { dt_hal_log("restore: stored configuration refused"); continue; }
+        if (fallback < 0) fallback = i;
+        uint8_t *staging = dt_core_staging(S.core, &cap);
+        if (staging && dt_store_load_snapshot(&recs[i], staging, cap) == 0 && dt_core_snapshot_load(S.core, recs[i].snap_len) == DT_OK) {
+            adopt_config(recs[i].cfg, cfg);
+            dt_hal_log(i == 0 ? "restore: configuration and learned state restored (newest save)"
+                              : "restore: configuration and learned state restored (the save before the newest)");
+            return;
+        }
+        dt_hal_log("restore: a stored snapshot is unusable");
+    }
+    if (fallback >= 0 && dt_session_configure_core(S.core, recs[fallback].cfg, 1, cfg) == DTP_OK) {
+        adopt_config(recs[fallback].cfg, cfg);
+        dt_hal_log("restore: configuration restored, no stored snapshot usable (fresh weights)");
+    }
 #endif
 }
 

@@ -4,7 +4,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { haveTool } from '../helpers.ts';
 import { Core } from '../../host/core/core.ts';
@@ -239,6 +239,26 @@ if (ok) {
       while (parts.reduce((s, p) => s + p.length, 0) < first.total) parts.push(Buffer.from((await client.next('SNAPSHOT_DATA')).data));
       assert.ok(Buffer.concat(parts).equals(snapshot!), 'snapshot after restart = snapshot before STOP');
       assert.match(dev.stderr, 'restored');
+    } finally {
+      await disconnect();
+    }
+
+    // Two saves are in the store (STOP, then the good SNAPSHOT_PUT), one per slot. The newest one's
+    // snapshot rots: the firmware boots the one before it, with the same learned state.
+    assert.ok(existsSync(path.join(store, 'cfg0')) && existsSync(path.join(store, 'cfg1')), 'both slots written');
+    const newest = path.join(store, 'snap1');
+    const rotten = readFileSync(newest);
+    rotten[200] ^= 0x04;
+    writeFileSync(newest, rotten);
+    await connect(['--store', store]);
+    try {
+      await client.hello();
+      client.send({ type: 'SNAPSHOT_GET' });
+      const first = await client.next('SNAPSHOT_DATA');
+      const parts = [Buffer.from(first.data)];
+      while (parts.reduce((s, p) => s + p.length, 0) < first.total) parts.push(Buffer.from((await client.next('SNAPSHOT_DATA')).data));
+      assert.ok(Buffer.concat(parts).equals(snapshot!), 'the older slot holds the same learned state');
+      assert.match(dev.stderr, 'the save before the newest');
     } finally {
       await disconnect();
     }

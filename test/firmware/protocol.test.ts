@@ -2,7 +2,7 @@
 // under AddressSanitizer + UndefinedBehaviorSanitizer, and a differential check of random streams
 // against the host decoder (same outcomes, same order, same bytes). Plus the C unit tests of the
 // scheduler and the core image check, under the same sanitizers; the AOT backend in 40 KiB of
-// linear memory (limit, refusal, bounds checks).
+// linear memory (limit, refusal, bounds checks); the two-slot store under power cuts.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
@@ -70,6 +70,14 @@ if (ok) {
     assert.is(r.status, 0, r.stdout);
     assert.match(r.stdout, /aot-memory: \d+ passed, 0 failed/);
     assert.match(r.stdout, `self-test 0x${new Core().selfTest().toString(16).padStart(8, '0')}`);
+  });
+
+  test('store: a power cut at every byte of a save (four ways storage tears) boots the save before it or this one, bit for bit, never none', () => {
+    const r = spawnSync(bin('dt_test_store'), { encoding: 'utf8', env: SAN_ENV });
+    assert.is(r.stderr, '', 'no sanitizer report');
+    assert.is(r.status, 0, r.stdout);
+    assert.match(r.stdout, /store: \d+ passed, 0 failed/);
+    for (const tear of ['atomic', 'truncate', 'erase', 'overwrite']) assert.match(r.stdout, new RegExp(`${tear}, third save \\(over the first\\): \\d+ cut points, old \\d+, new 1, lost 0`));
   });
 
   test('the WASM3 backend and the upload path type-check against declarations of Wasm3 0.5.0 (not built: no Wasm3 here)', () => {
