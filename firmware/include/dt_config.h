@@ -7,21 +7,24 @@
 #ifndef DT_CONFIG_H
 #define DT_CONFIG_H
 
-#include "dt_config_boards.h"
-
 /* ---- the core backend ------------------------------------------------------------------------ */
 
 /* Which implementation runs core.wasm: DT_BACKEND_AOT (wasm2c, compiled in, fastest, cannot take
- * a new core over the serial line) or DT_BACKEND_WASM3 (interpreter, ~15x slower per op, accepts
- * CORE_UPLOAD). Boards default to WASM3 (the Arduino library); the Makefile builds AOT. */
+ * a new core over the serial line) or DT_BACKEND_WASM3 (interpreter, ~8x slower than AOT on a
+ * Cortex-M4, accepts CORE_UPLOAD). Boards default to WASM3 (the Arduino library); the Makefile
+ * builds AOT. (Defined before the board settings, which may depend on the backend.) */
 #define DT_BACKEND_AOT 1
 #define DT_BACKEND_WASM3 2
+
+#include "dt_config_boards.h"
+
 #ifndef DT_BACKEND
 #define DT_BACKEND DT_BACKEND_AOT
 #endif
 
-/* WASM3 only: interpreter stack in bytes. The core's deepest call chain is short (no recursion);
- * 8 KiB leaves room for the self-test's three nets. */
+/* WASM3 only: interpreter stack in bytes. The core's deepest call chain is short (no recursion):
+ * core 1.1 needs 2 KiB (its self-test traps with a stack overflow at 2,000 B, measured under Wasm3
+ * 0.5.0); 8 KiB leaves room for later cores. */
 #ifndef DT_WASM3_STACK_BYTES
 #define DT_WASM3_STACK_BYTES 8192
 #endif

@@ -2,14 +2,22 @@
  * PlatformIO library "Wasm3"), written against its public API (wasm3.h) plus one field of
  * m3_env.h, the runtime's memoryLimit.
  *
- * NOT COMPILED OR RUN IN THIS REPOSITORY: there is no Wasm3 source here (PlatformIO fetches it).
- * Kept deliberately small; everything it does not have to know lives in dt_core.c. */
+ * Nothing of Wasm3 is in this repository (PlatformIO fetches it for the boards; `make check-wasm3`
+ * only type-checks this file). It was built and run outside the tree against Wasm3 v0.5.0, natively
+ * and on QEMU's Cortex-M4 (README.md, "WASM3 for real"). Kept deliberately small; everything it does
+ * not have to know lives in dt_core.c.
+ *
+ * RAM: Wasm3 compiles a function when it is first looked up (m3_FindFunction) or called, and keeps
+ * the code (about 3 B per byte of wasm on a 32-bit MCU). So open() only checks that every export
+ * dt_core.c uses exists with its signature (v_FindFunction of m3_env.h, which compiles nothing);
+ * an export is compiled at its first call. The module is parsed before the runtime is created, so
+ * the holes its growing tables leave on the heap can take the runtime and its stack. */
 #include "dt_config.h"
 #if DT_BACKEND == DT_BACKEND_WASM3
 
 #include <stddef.h>
 #include "wasm3.h"
-#include "m3_env.h" /* M3Runtime.memoryLimit */
+#include "m3_env.h" /* M3Runtime.memoryLimit, v_FindFunction */
 #include "dt_core_backend.h"
 #include "dt_core_image.h"
 
@@ -49,20 +57,24 @@ int dt_backend_open(dt_core **o_core, const uint8_t *image, uint32_t len)
     }
     if (!env && !(env = m3_NewEnvironment())) return DT_CORE_E_LOAD;
 
+    IM3Module mod = NULL;
+    if (m3_ParseModule(env, &mod, image, len) != m3Err_none) return DT_CORE_E_LOAD;
     IM3Runtime rt = m3_NewRuntime(env, DT_WASM3_STACK_BYTES, NULL);
-    if (!rt) return DT_CORE_E_LOAD;
+    if (!rt) {
+        m3_FreeModule(mod);
+        return DT_CORE_E_LOAD;
+    }
     /* before LoadModule allocates the page: Wasm3 then allocates (and bounds-checks against) only
      * this much; dt_core_open tells the core the same with memory_limit() */
     rt->memoryLimit = DT_CORE_MEMORY_BYTES;
-
-    IM3Module mod = NULL;
-    if (m3_ParseModule(env, &mod, image, len) != m3Err_none) goto fail;
     if (m3_LoadModule(rt, mod) != m3Err_none) {
         m3_FreeModule(mod); /* not owned by the runtime when loading failed */
-        goto fail;
+        m3_FreeRuntime(rt);
+        return DT_CORE_E_LOAD;
     }
     for (int f = 0; f < DT_FN_COUNT; f++) {
-        if (m3_FindFunction(&c->fn[f], rt, dt_core_fns[f].name) != m3Err_none || !abi_ok(c->fn[f], dt_core_fns[f].argc)) {
+        c->fn[f] = (IM3Function)v_FindFunction(mod, dt_core_fns[f].name); /* found, not compiled */
+        if (!c->fn[f] || !abi_ok(c->fn[f], dt_core_fns[f].argc)) {
             m3_FreeRuntime(rt);
             return DT_CORE_E_ABI;
         }
@@ -70,9 +82,6 @@ int dt_backend_open(dt_core **o_core, const uint8_t *image, uint32_t len)
     c->rt = rt;
     *o_core = c;
     return 0;
-fail:
-    m3_FreeRuntime(rt);
-    return DT_CORE_E_LOAD;
 }
 
 void dt_backend_close(dt_core *c)
@@ -90,6 +99,8 @@ uint8_t *dt_backend_memory(dt_core *c, uint32_t *o_size)
 int dt_backend_call(dt_core *c, dt_fn fn, const int32_t *a, int32_t *o_result)
 {
     IM3Function f = c->fn[fn];
+    /* compiled at its first call (m3_FindFunction compiles it; open() checked its signature) */
+    if (!f->compiled && (m3_FindFunction(&f, c->rt, dt_core_fns[fn].name) != m3Err_none || f != c->fn[fn])) return DT_CORE_E_TRAP;
     M3Result r;
     switch (dt_core_fns[fn].argc) {
     case 0: r = m3_CallV(f); break;

@@ -109,16 +109,28 @@ const uint8_t *dt_hal_store_candidate(const char *key, uint32_t *o_len) { (void)
 int dt_hal_store_commit(const char *key) { (void)key; return -1; }
 const uint8_t *dt_hal_store_map(const char *key, uint32_t *o_len) { (void)key; (void)o_len; return NULL; }
 
-/* RAM in use: static (.data + .bss; the AOT core's linear memory, DT_CORE_MEMORY_BYTES, is a
- * static buffer in .bss), the heap's high-water mark (wasm2c's runtime tables), the stack's. */
+/* RAM in use: static (.data + .bss), the heap's high-water mark, the stack's. AOT: the core's
+ * linear memory (DT_CORE_MEMORY_BYTES) is a static buffer in .bss, the heap holds wasm2c's runtime
+ * tables. WASM3: nothing of the core is static (core memory 0 B); the heap holds the interpreter's
+ * runtime, its stack (DT_WASM3_STACK_BYTES), the parsed module, the compiled code and the core's
+ * linear memory (DT_CORE_MEMORY_BYTES, M3Runtime.memoryLimit), said on a second line. */
+#if DT_BACKEND == DT_BACKEND_WASM3
+#define STATIC_CORE_MEMORY 0ul
+#else
+#define STATIC_CORE_MEMORY ((unsigned long)DT_CORE_MEMORY_BYTES)
+#endif
 static void log_ram(void)
 {
     char line[160];
     int n = snprintf(line, sizeof line, "dt: ram: static %lu B (core memory %lu B), heap %lu B, stack %lu B of %lu B\n",
-                     (unsigned long)dt_mps2_static_bytes(), (unsigned long)DT_CORE_MEMORY_BYTES,
-                     (unsigned long)dt_mps2_heap_used(), (unsigned long)dt_mps2_stack_used(),
-                     (unsigned long)dt_mps2_stack_reserved());
+                     (unsigned long)dt_mps2_static_bytes(), STATIC_CORE_MEMORY, (unsigned long)dt_mps2_heap_used(),
+                     (unsigned long)dt_mps2_stack_used(), (unsigned long)dt_mps2_stack_reserved());
     dt_mps2_log_bytes(line, n < (int)sizeof line ? n : (int)sizeof line - 1);
+#if DT_BACKEND == DT_BACKEND_WASM3
+    n = snprintf(line, sizeof line, "dt: ram: wasm3: the heap holds the core's linear memory (%lu B) and the interpreter stack (%lu B)\n",
+                 (unsigned long)DT_CORE_MEMORY_BYTES, (unsigned long)DT_WASM3_STACK_BYTES);
+    dt_mps2_log_bytes(line, n < (int)sizeof line ? n : (int)sizeof line - 1);
+#endif
 }
 
 void dt_hal_log(const char *msg)
