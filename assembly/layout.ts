@@ -1,10 +1,8 @@
 // Where everything lives in linear memory. init() computes the layout from the active config; the
 // arena is the memory after the module's static data, up to the end of the single 64 KiB page.
 //
-// [stage tables][arena: snapshot header, 32 B][ state ................... ][ free: snapshot staging ]
-//                                              ^ STATE_START               ^ STATE_END
-// The stage tables (rows.ts) are derived from the config at init, so they sit before the snapshot
-// and are not part of it.
+// [arena: snapshot header, 32 B][ state ................... ][ free: snapshot staging ]
+//                                ^ STATE_START               ^ STATE_END
 // The state is every byte that changes while the net runs (weights, neuron states, traces,
 // gradient accumulators, PRNG, counters), so a snapshot is the header plus one contiguous copy of it.
 //
@@ -24,8 +22,8 @@
 //                           deep-full: the eligibility of this step [n x P]
 //          i16 mantissas    event-driven rows (LIF/rate with eprop or deep-fact, rows.ts): H stages
 //                           [n x P] each, H = 1 (eprop) or L - l (deep-fact)
-//   META   i32              event-driven rows: per row [t0, Gamma_0..H-1, exponent/max_0..H-1]
-//   TAB    u16 Q15          event-driven rows: stage transition tables, outside the state
+//   META   i32              event-driven rows: 3 H words per row [M^d, Gamma_0..H-1,
+//                           exponent/max_0..H-1, (H = 2) (M^d)_10] (rows.ts)
 //   XE     i32 Q12          deep-full: E^{k,l} for k = l+1..L, [n_k x n x P] each (ALIF: the v
 //                           components, then the q components, [n_k x n x P] each)
 //   XN     i32 Q12          deep-full: N^l [n_out x n x P]
@@ -62,7 +60,6 @@ export const LF_TRACE = 16;
 export const LF_XE = 17;
 export const LF_XN = 18;
 export const LF_META = 19;
-export const LF_TAB = 20;
 export const LF_H = 21;
 const LF_COUNT = 22;
 
@@ -97,11 +94,16 @@ export let G_GV: usize = 0; // i32 Q12 [n_out x n_L] (0 when not accumulating)
 export let G_GC: usize = 0; // i32 Q12 [n_out]
 export let ACCUMULATE: bool = false;
 /**
- * Event-driven rows (rows.ts): every SWEEP_EVERY steps one row per layer is brought up to date
- * whatever its psi, round-robin, so no row is older than SWEEP_EVERY n steps (the length of its
- * stage table) and no weight update waits longer.
+ * Event-driven rows (rows.ts): every SWEEP_EVERY steps one row per layer applies its pending
+ * gradient whatever its psi, round-robin, so no weight update waits longer than SWEEP_EVERY n steps.
  */
 export const SWEEP_EVERY: i32 = 1;
+
+/** Event-driven rows: META words per row (rows.ts): M^d, Gamma_0..H-1, exponent/max_0..H-1, H = 2: (M^d)_10. */
+// @ts-ignore: decorator
+@inline export function metaWords(H: i32): i32 {
+  return 3 * H;
+}
 
 /** Event-driven rows (rows.ts) hold the eprop/deep-fact traces: every neuron but ALIF. */
 export let ROWS: bool = false;
@@ -137,14 +139,7 @@ export function computeLayout(commit: bool): usize {
   const engine = cfg(F_ENGINE);
   const acc = cfg(F_INTERVAL) != 1;
   const nL = cfg(F_UNITS + L - 1);
-  // Stage tables: (SWEEP_EVERY n + 1) ages x H (H + 1) / 2 entries per layer, u16.
-  let t: usize = arenaBase();
-  const tabStart = t;
-  for (let l = 0; l < L; l++) {
-    const H = <usize>rowStages(l);
-    t += ((<usize>SWEEP_EVERY * <usize>cfg(F_UNITS + l) + 1) * (H * (H + 1) / 2) * 2 + 3) & ~<usize>3;
-  }
-  const arena = (t + 15) & ~<usize>15;
+  const arena = arenaBase();
   let p: usize = arena + HEADER_BYTES;
   const start = p;
   const rng = p; p += 4;
@@ -161,7 +156,6 @@ export function computeLayout(commit: bool): usize {
     gv = p; p += <usize>(nOut * nL) * 4;
     gc = p; p += <usize>nOut * 4;
   }
-  let tab = tabStart;
   for (let l = 0; l < L; l++) {
     const n = cfg(F_UNITS + l);
     const H = rowStages(l);
@@ -189,7 +183,7 @@ export function computeLayout(commit: bool): usize {
     let meta: usize = 0;
     if (H > 0) {
       p = al4(p + <usize>H * S * 2);
-      meta = p; p += <usize>n * (1 + 2 * <usize>H) * 4;
+      meta = p; p += <usize>n * <usize>metaWords(H) * 4;
     } else if (engine == ENGINE_EPROP) p += S * 4;
     else if (engine == ENGINE_DEEP_FACT) p += <usize>(L - l) * S * 4;
     else p += S * 4; // deep-full: this step's eligibility
@@ -207,9 +201,8 @@ export function computeLayout(commit: bool): usize {
       setLay(l, LF_PSIPREV, <i32>psiprev); setLay(l, LF_PRE, <i32>pre); setLay(l, LF_EPSV, <i32>epsv);
       setLay(l, LF_EPSA, <i32>epsa); setLay(l, LF_SIG, <i32>sig); setLay(l, LF_GRAD, <i32>grad);
       setLay(l, LF_TRACE, <i32>trace); setLay(l, LF_XE, <i32>xe); setLay(l, LF_XN, <i32>xn);
-      setLay(l, LF_META, <i32>meta); setLay(l, LF_TAB, H > 0 ? <i32>tab : 0); setLay(l, LF_H, H);
+      setLay(l, LF_META, <i32>meta); setLay(l, LF_H, H);
     }
-    tab += ((<usize>SWEEP_EVERY * <usize>n + 1) * (<usize>(H * (H + 1) / 2)) * 2 + 3) & ~<usize>3;
   }
   p = (p + 15) & ~<usize>15;
   if (p > MEMORY_END) return 0;

@@ -8,14 +8,13 @@
 //   eprop g_jq = L_j ebar_jq; deep-fact g_jq = L_j stage_last_jq; deep-full g_col = sum_o err_o N[o,col].
 // Event-driven rows (rows.ts) only add L_j to a per-row sum here; their synapses are updated when
 // the row is next brought up to date.
-import { lay, layPtr, ACCUMULATE, LF_N, LF_NPRE, LF_P, LF_W, LF_PSI, LF_SIG, LF_GRAD, LF_TRACE, LF_XN, LF_H, G_OBAR, G_ONEBAR, G_V, G_C, G_GV, G_GC, G_PENDING } from './layout';
-import { LAYERS, ENGINE, NEURON, N_OUT, N_TOP, ONE_MINUS_A, INTERVAL, LR, CLIP } from './params';
+import { lay, layPtr, ACCUMULATE, LF_N, LF_NPRE, LF_P, LF_W, LF_PSI, LF_SIG, LF_GRAD, LF_TRACE, LF_XN, LF_H, G_OBAR, G_ONEBAR, G_V, G_B, G_C, G_GV, G_GC, G_PENDING } from './layout';
+import { LAYERS, ENGINE, NEURON, N_OUT, N_TOP, ONE_MINUS_A, INTERVAL, LR, CLIP, RANDOM_FEEDBACK } from './params';
 import { ENGINE_DEEP_FULL, ENGINE_EPROP, NEURON_RATE } from './config';
 import { mulQ12, decayQ15, q24toQ12, sat32, addSat, blockCoefficient, BLOCK_K } from './fixed';
 import { ld, st } from './memory';
 import { rngLoad, rngStore, lcgNext } from './random';
 import { accumulateSignals, syncRows } from './rows';
-import { feedback } from './traces';
 import { contribute, contributeRow, applyAccumulated } from './weights';
 
 const SCALED: usize = memory.data(4 * 64, 16);
@@ -51,9 +50,13 @@ function signals(err: usize): void {
   const top = LAYERS - 1;
   const sigT = layPtr(top, LF_SIG);
   const ke = blockShift(err, ERRS, N_OUT);
-  for (let j = 0; j < N_TOP; j++) {
+  // F[o, j] (traces.ts feedback()) at base + (j sj + o so) i16s: B is [n_L x n_out], V [n_out x n_L].
+  const fb: usize = RANDOM_FEEDBACK ? G_B : G_V;
+  const sj = <usize>(RANDOM_FEEDBACK ? <usize>N_OUT : 1) << <usize>1;
+  const so = <usize>(RANDOM_FEEDBACK ? 1 : <usize>N_TOP) << <usize>1;
+  for (let j = 0, fj = fb; j < N_TOP; j++, fj += sj) {
     let acc = 0;
-    for (let o = 0; o < N_OUT; o++) acc += (feedback(o, j) * ld(ERRS, o) + 128) >> 8;
+    for (let o = 0, f = fj; o < N_OUT; o++, f += so) acc += (<i32>load<i16>(f) * ld(ERRS, o) + 128) >> 8;
     st(sigT, j, fromDot(acc, ke));
   }
   for (let l = top; l > 0; l--) {
@@ -81,11 +84,15 @@ function signals(err: usize): void {
       continue;
     }
     const k = blockShift(SCALED, SCALED, nA);
-    for (let i = 0; i < nPre; i++) {
-      let acc = 0;
-      for (let a = 0; a < nA; a++) acc += (<i32>load<i16>(w + (<usize>(ld(ACTIVE_M, a) * P + i) << 1)) * ld(SCALED, a) + 128) >> 8;
-      st(below, i, fromDot(acc, k));
+    // Row by row (W^l_m. is contiguous): below_i accumulates in i32, then goes to Q12 once.
+    const accEnd = below + (<usize>nPre << 2);
+    for (let p = below; p < accEnd; p += 4) store<i32>(p, 0);
+    for (let a = 0; a < nA; a++) {
+      const s = ld(SCALED, a);
+      let pw = w + (<usize>(ld(ACTIVE_M, a) * P) << 1);
+      for (let p = below; p < accEnd; p += 4, pw += 2) store<i32>(p, load<i32>(p) + ((<i32>load<i16>(pw) * s + 128) >> 8));
     }
+    for (let p = below; p < accEnd; p += 4) store<i32>(p, fromDot(load<i32>(p), k));
   }
 }
 

@@ -11,8 +11,8 @@ import { rateStep } from './neuron-rate';
 import { copy } from './memory';
 
 /** Byte offsets of the current layer's presynaptic spikes and other non-zero values (event-driven sums). */
-const SPIKES: usize = memory.data(4 * 132, 16);
-const ACTIVE: usize = memory.data(4 * 132, 16);
+const SPIKES: usize = memory.data(2 * 132, 16); // u16
+const ACTIVE: usize = memory.data(2 * 132, 16); // u16
 const AVAL: usize = memory.data(4 * 132, 16);
 
 /** Inputs are clamped to the Q12 range of +-8 (what an i16 can hold). */
@@ -22,6 +22,12 @@ const AVAL: usize = memory.data(4 * 132, 16);
 }
 
 export function forward(input: usize): void {
+  // The inputs, clamped in place (the caller writes them anew every step).
+  const nIn0 = lay(0, LF_NPRE);
+  for (let q = 0; q < nIn0; q++) {
+    const p = input + (<usize>q << 2);
+    store<i32>(p, clampInput(load<i32>(p)));
+  }
   for (let l = 0; l < LAYERS; l++) {
     const n = lay(l, LF_N);
     const nPre = lay(l, LF_NPRE);
@@ -40,24 +46,29 @@ export function forward(input: usize): void {
     let nS = 0, nA = 0, mx = 0;
     const src = l == 0 ? input : layPtr(l - 1, LF_O);
     const nIn = lay(l, LF_REC) ? nPre + n : nPre;
-    for (let q = 0; q < nIn; q++) {
-      let v: i32;
-      if (q < nPre) {
-        v = load<i32>(src + (<usize>q << 2));
-        if (l == 0) v = clampInput(v);
-      } else {
-        v = load<i32>(o + (<usize>(q - nPre) << 2)); // o^l_{t-1}: this layer is not updated yet
+    // Two runs of q: the layer below (q < nPre, clamped at the input layer), then o^l_{t-1} (this
+    // layer is not updated yet).
+    // Two runs: the layer below (q < nPre), then o^l_{t-1} (this layer is not updated yet).
+    // qb is q's byte offset into a weight row (i16), pe walks EPSV (rows: i16) or PRE (i32).
+    let qb = 0;
+    let pe = ep;
+    for (let run = 0; run < 2; run++) {
+      let from = run == 0 ? src : o;
+      const end = from + (<usize>(run == 0 ? nPre : nIn - nPre) << 2);
+      for (; from < end; from += 4, qb += 2) {
+        const v = load<i32>(from);
+        if (rows) {
+          const u = (A * <i32>load<i16>(pe) + ONE_MINUS_A * v + 16384) >> 15;
+          store<i16>(pe, <i16>u);
+          pe += 2;
+          mx |= u ^ (u >> 31);
+        } else {
+          store<i32>(pe, v);
+          pe += 4;
+        }
+        if (v == ONE_Q12) { store<u16>(SPIKES + (<usize>nS << 1), qb); nS++; }
+        else if (v != 0) { store<u16>(ACTIVE + (<usize>nA << 1), qb); store<i32>(AVAL + (<usize>nA << 2), v); nA++; }
       }
-      if (rows) {
-        const e = ep + (<usize>q << 1);
-        const u = (A * <i32>load<i16>(e) + ONE_MINUS_A * v + 16384) >> 15;
-        store<i16>(e, <i16>u);
-        mx |= u ^ (u >> 31);
-      } else {
-        store<i32>(ep + (<usize>q << 2), v);
-      }
-      if (v == ONE_Q12) { store<i32>(SPIKES + (<usize>nS << 2), q << 1); nS++; }
-      else if (v != 0) { store<i32>(ACTIVE + (<usize>nA << 2), q << 1); store<i32>(AVAL + (<usize>nA << 2), v); nA++; }
     }
     if (rows) {
       const eb = ep + (<usize>(P - 1) << 1);
@@ -67,23 +78,23 @@ export function forward(input: usize): void {
     } else {
       store<i32>(ep + (<usize>(P - 1) << 2), ONE_Q12);
     }
-    store<i32>(SPIKES + (<usize>nS << 2), (P - 1) << 1);
+    store<u16>(SPIKES + (<usize>nS << 1), (P - 1) << 1);
     nS++;
     const w = layPtr(l, LF_W);
     const mem = layPtr(l, LF_MEM);
     const adapt = layPtr(l, LF_ADAPT);
-    const sEnd = SPIKES + (<usize>nS << 2);
-    const aEnd = ACTIVE + (<usize>nA << 2);
+    const sEnd = SPIKES + (<usize>nS << 1);
+    const aEnd = ACTIVE + (<usize>nA << 1);
     for (let j = 0; j < n; j++) {
       const row = w + (<usize>(j * P) << 1);
       // i32 sums in Q16: a spike adds (w 4096 + 128) >> 8 = 16 w exactly; any other value
       // (w p + 128) >> 8 with |w p| < 2^30; at most 129 terms of < 2^22.
       let sum = 0;
       let a = SPIKES;
-      for (; a + 4 < sEnd; a += 8) sum += <i32>load<i16>(row + <usize>load<i32>(a)) + <i32>load<i16>(row + <usize>load<i32>(a, 4));
-      if (a < sEnd) sum += <i32>load<i16>(row + <usize>load<i32>(a));
+      for (; a + 2 < sEnd; a += 4) sum += <i32>load<i16>(row + <usize>load<u16>(a)) + <i32>load<i16>(row + <usize>load<u16>(a, 2));
+      if (a < sEnd) sum += <i32>load<i16>(row + <usize>load<u16>(a));
       let acc = sum << 4;
-      for (let a = ACTIVE, b = AVAL; a < aEnd; a += 4, b += 4) acc += (<i32>load<i16>(row + <usize>load<i32>(a)) * load<i32>(b) + 128) >> 8;
+      for (let a = ACTIVE, b = AVAL; a < aEnd; a += 2, b += 4) acc += (<i32>load<i16>(row + <usize>load<u16>(a)) * load<i32>(b) + 128) >> 8;
       const I = (acc + 8) >> 4;
       const jo = <usize>j << 2;
       let out: i32;
@@ -94,12 +105,21 @@ export function forward(input: usize): void {
       store<i32>(o + jo, out);
     }
   }
-  // Readout.
+  // Readout, event-driven: only the non-zero top outputs (spikes, or rate units' values).
   const oL = layPtr(LAYERS - 1, LF_O);
+  let nT = 0;
+  for (let j = 0; j < N_TOP; j++) {
+    const v = load<i32>(oL + (<usize>j << 2));
+    if (v == 0) continue;
+    store<u16>(ACTIVE + (<usize>nT << 1), j << 1);
+    store<i32>(AVAL + (<usize>nT << 2), v);
+    nT++;
+  }
+  const tEnd = ACTIVE + (<usize>nT << 1);
   for (let k = 0; k < N_OUT; k++) {
     let acc = 0;
     const row = G_V + (<usize>(k * N_TOP) << 1);
-    for (let j = 0; j < N_TOP; j++) acc += (<i32>load<i16>(row + (<usize>j << 1)) * load<i32>(oL + (<usize>j << 2)) + 128) >> 8;
+    for (let a = ACTIVE, b = AVAL; a < tEnd; a += 2, b += 4) acc += (<i32>load<i16>(row + <usize>load<u16>(a)) * load<i32>(b) + 128) >> 8;
     const yk = G_Y + (<usize>k << 2);
     store<i32>(yk, addSat(addSat(decayQ15(load<i32>(yk), KAPPA), (acc + 8) >> 4), <i32>load<i16>(G_C + (<usize>k << 1))));
   }

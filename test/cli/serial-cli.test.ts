@@ -15,6 +15,7 @@ import { MessageLink } from '../../host/transport/link.ts';
 import { Status, TelemetryFlag } from '../../host/protocol/index.ts';
 import { generateKeyPairSync } from 'node:crypto';
 import { loadSigningKey, signImage } from '../../host/signing/index.ts';
+import { CORE_VERSION_TEXT, HELLO_CORE_VERSION, SELF_TEST_CHECKSUM, SELF_TEST_HEX } from '../core-facts.ts';
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'deeptrace-serial-cli-'));
 const IMPORTING_WASM = Uint8Array.of(0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 1, 4, 1, 0x60, 0, 0, 2, 9, 1, 3, 0x65, 0x6e, 0x76, 1, 0x66, 0, 0);
@@ -56,7 +57,7 @@ if (haveTool('socat', "the port commands are tested against 'deeptrace device --
     assert.is(r.code, 0, r.stderr);
     const t = JSON.parse(r.stdout);
     assert.is(t.stopped, null);
-    assert.is(t.device.selfTestChecksum, 0xede190be);
+    assert.is(t.device.selfTestChecksum, SELF_TEST_CHECKSUM);
     assert.equal(t.rows.map((x: { controller: string }) => x.controller), ['PD alone', 'frozen network', 'Slotine-Li adaptive', 'online deep e-prop (deep-fact)']);
     const pd = t.rows[0];
     const online = t.rows[3];
@@ -91,7 +92,7 @@ if (haveTool('socat', "the port commands are tested against 'deeptrace device --
   test('upload: the debug build is swapped in (checksum in the new HELLO); a module with an import, an unsigned and a wrongly signed one are refused', () => {
     const ok = runCli(['upload', '--port', dev.hostPath, path.join(repoRoot, 'build/core.debug.wasm')]);
     assert.is(ok.code, 0, ok.stderr);
-    assert.match(ok.stdout, /now: +'deeptrace-virtual', protocol 1, core 1\.1, self-test checksum 0xede190be/);
+    assert.match(ok.stdout, new RegExp(`now: +'deeptrace-virtual', protocol 1, core ${CORE_VERSION_TEXT.replace('.', '\\.')}, self-test checksum ${SELF_TEST_HEX}`));
     writeFileSync(snap('import.wasm'), IMPORTING_WASM);
     oneLineError(runCli(['upload', '--port', dev.hostPath, snap('import.wasm')]), 2, /cannot read the signature '.*import\.wasm\.sig': no such file/);
     // signed as the build signs (the device was provisioned with the build's public key)
@@ -126,7 +127,7 @@ if (haveTool('socat', "the port commands are tested against 'deeptrace device --
     let timer: NodeJS.Timeout | null = null;
     link.on('message', (e) => {
       if (e.message.type !== 'HELLO' || timer) return;
-      link.send({ type: 'HELLO', protocolVersion: 1, coreVersion: 0x0101, selfTestChecksum: 0xede190be, name: 'fake' });
+      link.send({ type: 'HELLO', protocolVersion: 1, coreVersion: HELLO_CORE_VERSION, selfTestChecksum: SELF_TEST_CHECKSUM, name: 'fake' });
       let step = 0;
       timer = setInterval(() => {
         step += 10;

@@ -14,6 +14,7 @@ import { repoRoot } from '../helpers.ts';
 import { sensorValues } from '../device/harness.ts';
 import { Lossy } from './lossy.ts';
 import { TEST_KEYS, signTest } from '../test-key.ts';
+import { SELF_TEST_CHECKSUM } from '../core-facts.ts';
 
 const CFG = MCU_SMALL;
 
@@ -28,7 +29,7 @@ function pair(opts: { dropToHost?: Lossy['drop']; dropToDevice?: Lossy['drop'] }
 test('hello, configure, start, sensor frames, telemetry, stop', async () => {
   const { device, hostEnd } = pair();
   const c = await DeviceClient.connect({ open: async () => hostEnd });
-  assert.is(c.device!.selfTestChecksum, 0xede190be);
+  assert.is(c.device!.selfTestChecksum, SELF_TEST_CHECKSUM);
   const tel: number[] = [];
   c.on('telemetry', (t) => tel.push(t.step));
   await c.configure(CFG, { telemetryEvery: 10 });
@@ -124,7 +125,7 @@ test('snapshotGet / snapshotPut round trip; uploadCore resolves with the new HEL
   assert.equal(await c.snapshotGet(), snap);
   const debug = readFileSync(path.join(repoRoot, 'build/core.debug.wasm'));
   const hello = await c.uploadCore(debug, signTest(debug));
-  assert.is(hello.selfTestChecksum, 0xede190be);
+  assert.is(hello.selfTestChecksum, SELF_TEST_CHECKSUM);
   assert.equal(await c.snapshotGet(), snap, 'state handed over to the new core');
   await c.close();
 });
@@ -159,7 +160,7 @@ test('unplugged: pending requests fail, the client reports it and reconnects whe
   new VirtualDevice(a);
   current = b;
   const hello = (await back) as { selfTestChecksum: number };
-  assert.is(hello.selfTestChecksum, 0xede190be);
+  assert.is(hello.selfTestChecksum, SELF_TEST_CHECKSUM);
   assert.is(c.connected, true);
   await c.configure(CFG);
   await c.close();

@@ -17,6 +17,7 @@ import { VirtualDevice } from '../../host/device/device.ts';
 import { connectPort } from '../../host/client/connect.ts';
 import type { DeviceClient } from '../../host/client/client.ts';
 import { sensorValues } from '../device/harness.ts';
+import { SELF_TEST_CHECKSUM } from '../core-facts.ts';
 
 const CFG = MCU_REF;
 
@@ -119,7 +120,7 @@ if (haveTool('socat', 'the session tests run the virtual device on a socat pty p
     const t0 = performance.now();
     const hello = await back;
     assert.ok(performance.now() - t0 < 2000);
-    assert.is(hello.selfTestChecksum, 0xede190be);
+    assert.is(hello.selfTestChecksum, SELF_TEST_CHECKSUM);
     assert.is(client.connected, true);
     await client.configure(CFG);
     await client.start();

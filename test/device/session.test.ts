@@ -8,13 +8,14 @@ import { MCU_SMALL, defaultCoreConfig } from '../../host/core/config.ts';
 import { PROTOCOL_VERSION, Status, TelemetryFlag, coreStatusToCode, type Message } from '../../host/protocol/index.ts';
 import { helloCoreVersion } from '../../host/device/device.ts';
 import { configureMessage, is, rig, sensorValues } from './harness.ts';
+import { SELF_TEST_CHECKSUM } from '../core-facts.ts';
 
 const CFG = MCU_SMALL;
 const N = CFG.nIn + CFG.nOut;
 
 test('boot: HELLO with the self-test checksum Node computes, and again in reply to a HELLO', async () => {
   const expected = new Core(compileCore()).selfTest();
-  assert.is(expected, 0xede190be);
+  assert.is(expected, SELF_TEST_CHECKSUM);
   const { host } = rig({ name: 'unit' });
   const boot = (await host.next(is('HELLO'))).message;
   assert.equal(boot, { type: 'HELLO', protocolVersion: PROTOCOL_VERSION, coreVersion: helloCoreVersion(new Core().x.version()), selfTestChecksum: expected, name: 'unit' });

@@ -21,6 +21,7 @@ import { TEST_KEYS, signTest } from '../test-key.ts';
 import { configureMessage, is, rig as bareRig, sensorValues, type RawHost } from './harness.ts';
 import { loopingSelfTest, trappingStep } from './bad-cores.ts';
 import type { DeviceOptions } from '../../host/device/device.ts';
+import { SELF_TEST_CHECKSUM } from '../core-facts.ts';
 
 const CFG = MCU_SMALL;
 const RELEASE = new Uint8Array(readFileSync(path.join(repoRoot, 'build/core.wasm')));
@@ -60,9 +61,9 @@ async function running(host: RawHost, o: { watchdogMs?: number } = {}) {
 test('the test modules are what they claim: valid wasm, one without exports, one with an import, the patched cores', () => {
   assert.is(WebAssembly.Module.exports(new WebAssembly.Module(EMPTY_WASM)).length, 0);
   assert.equal(WebAssembly.Module.imports(new WebAssembly.Module(IMPORTING_WASM)).map((i) => `${i.module}.${i.name}`), ['env.f']);
-  assert.is(new Core(new WebAssembly.Module(DEBUG)).selfTest(), 0xede190be);
+  assert.is(new Core(new WebAssembly.Module(DEBUG)).selfTest(), SELF_TEST_CHECKSUM);
   const trap = new Core(trappingStep(RELEASE));
-  assert.is(trap.selfTest(), 0xede190be, 'the trapping core passes its self-test');
+  assert.is(trap.selfTest(), SELF_TEST_CHECKSUM, 'the trapping core passes its self-test');
   assert.throws(() => trap.x.step(), /unreachable/);
   assert.ok(WebAssembly.Module.exports(new WebAssembly.Module(loopingSelfTest(RELEASE) as Uint8Array<ArrayBuffer>)).some((e) => e.name === 'self_test'));
 });
@@ -161,7 +162,7 @@ test('upload before any CONFIGURE: the new core just boots (nothing to hand over
   const { host, device } = rig();
   await host.next(is('HELLO'));
   assert.is(await upload(host, DEBUG), Status.OK);
-  assert.is(((await host.next(is('HELLO'))).message as { selfTestChecksum: number }).selfTestChecksum, 0xede190be);
+  assert.is(((await host.next(is('HELLO'))).message as { selfTestChecksum: number }).selfTestChecksum, SELF_TEST_CHECKSUM);
   assert.is(device.session.cfg, null);
   assert.is(await host.command(configureMessage(CFG)), Status.OK);
 });
@@ -188,7 +189,7 @@ test('a signed core whose self-test never ends: refused after the time limit; me
   const endSeq = host.send({ type: 'CORE_UPLOAD_END' }, true);
   host.send({ type: 'HELLO', protocolVersion: 1, coreVersion: 0, selfTestChecksum: 0, name: 'test' });
   const hello = (await host.next(is('HELLO'))).message;
-  assert.ok(hello.type === 'HELLO' && hello.selfTestChecksum === 0xede190be, 'HELLO answered during the self-test');
+  assert.ok(hello.type === 'HELLO' && hello.selfTestChecksum === SELF_TEST_CHECKSUM, 'HELLO answered during the self-test');
   assert.is(host.send({ type: 'CORE_UPLOAD_END' }, true, endSeq), endSeq, 'a retransmitted END during the self-test');
   assert.is(await host.command({ type: 'CORE_UPLOAD_BEGIN', size: 10, crc: 0, signature: new Uint8Array(64) }), Status.E_BUSY, 'no new upload meanwhile');
   const ack = (await host.next((e) => e.message.type === 'ACK' && e.message.ackedSeq === endSeq, LIMIT_MS + 10_000)).message;
@@ -224,7 +225,7 @@ test('a signed core that traps on trial is reverted: the last confirmed core ans
   assert.is(reverted, 1);
   assert.is(device.session.core, core, 'the previous core is back');
   const hello = (await host.next(is('HELLO'))).message;
-  assert.ok(hello.type === 'HELLO' && hello.selfTestChecksum === 0xede190be);
+  assert.ok(hello.type === 'HELLO' && hello.selfTestChecksum === SELF_TEST_CHECKSUM);
   for (let k = 0; k < 20; k++) assert.equal(await step(), await refStep(), `step ${k} after the revert`);
 });
 

@@ -13,6 +13,7 @@ import { Status, coreStatusToCode } from '../../host/protocol/codes.ts';
 import { encodeMessage } from '../../host/protocol/messages.ts';
 import { Client, PtyDevice, configurePayload, fwBuild, make, sleep } from './harness.ts';
 import { AMP, loopConfig, rms, runLoop, task } from './closed-loop.ts';
+import { HELLO_CORE_VERSION, SELF_TEST_CHECKSUM } from '../core-facts.ts';
 
 const ok =
   haveTool('cc', 'the native firmware is built with the C compiler') &&
@@ -48,7 +49,7 @@ if (ok) {
   test('boot self-test: the firmware computes the checksum Node computes', () => {
     const r = spawnSync(binary, ['--self-test'], { encoding: 'utf8' });
     assert.is(r.status, 0, r.stderr);
-    assert.is(expected, 0xede190be);
+    assert.is(expected, SELF_TEST_CHECKSUM);
     assert.match(r.stderr, `self-test 0x${expected.toString(16).padStart(8, '0')}`);
   });
 
@@ -58,7 +59,7 @@ if (ok) {
       const h = await client.hello();
       assert.is(h.selfTestChecksum, expected);
       assert.is(h.protocolVersion, 1);
-      assert.is(h.coreVersion, 0x0101, 'core 1.1 as major << 8 | minor');
+      assert.is(h.coreVersion, HELLO_CORE_VERSION, 'the core version as major << 8 | minor');
       assert.is(h.name, 'deeptrace-posix');
     } finally {
       await disconnect();
