@@ -7,7 +7,7 @@ import { layPtr, LF_W, LF_GRAD, LF_MEM, LF_O, LF_PSI, LF_ADAPT, STATE_START, STA
 import { LAYERS } from './params';
 import { initWeights, applyAccumulated, clearAccumulated } from './weights';
 import { saveSnapshot, loadSnapshot, stagingCapacity, configHash, streamBegin, streamChunk, streamEnd } from './snapshot';
-import { selfTest } from './selftest';
+import { selfTest, selfTestPhase, SELF_TEST_PHASES } from './selftest';
 import { syncRows, clearRows } from './rows';
 import { OK, E_NOT_INITIALISED, E_ARG, E_TOO_LARGE } from './status';
 
@@ -174,3 +174,15 @@ export function snapshot_end(): i32 {
 
 /** Runs the fixed self-test scenario and returns its checksum. Leaves the core uninitialised. */
 export function self_test(): i32 { return selfTest(); }
+
+/**
+ * Phase k (0 .. SELF_TEST_PHASES - 1) of the self-test, continuing the CRC crc: writes the new CRC
+ * to OUTPUT[0] (output_ptr()) and returns OK, or E_ARG for another k (nothing changed). Chaining
+ * crc = 0xFFFFFFFF through phases 0, 1, 2 and taking ~crc gives self_test(). Leaves the core
+ * uninitialised.
+ */
+export function self_test_phase(k: i32, crc: i32): i32 {
+  if (k < 0 || k >= SELF_TEST_PHASES) return E_ARG;
+  selfTestPhase(k, <u32>crc);
+  return OK;
+}

@@ -45,13 +45,15 @@
 #  if defined(DT_BACKEND) && DT_BACKEND == DT_BACKEND_WASM3
 /* The WASM3 build of this board (built outside this repository: README.md "WASM3 for real"),
  * within the 96 KiB budget of issue 10 for static + heap + core memory. Wasm3 keeps the compiled
- * code of every function it has run on the heap (about 50 KB for core 1.1: 3 B per byte of wasm),
- * so the linear memory is exactly what the mcu-ref net needs: memory_used() of mcu-ref, 26,000 B
- * with core 1.1 (static data 6,816 + stage tables + header + state 18,880; `npm run bench` table 2),
- * with no staging area (SNAPSHOT_PUT answers E_SNAPSHOT_TOTAL; a larger net E_TOO_LARGE). The
- * interpreter stack is 2.5 KiB (core 1.1 needs 2 KiB). Recompute both for another core or net. */
+ * code of every function it has run on the heap (about 3 B per byte of wasm; the self-test runs
+ * each phase in a runtime of its own, src/dt_core_wasm3.c, so the running one holds only the
+ * mcu-ref path), so the linear memory is exactly what the mcu-ref net needs: memory_used() of
+ * mcu-ref, 25,328 B with core 1.2 (static data 6,288 + header 32 + state 19,008; `npm run bench`
+ * table 2), with no staging area (SNAPSHOT_PUT answers E_SNAPSHOT_TOTAL; a larger net
+ * E_TOO_LARGE). The interpreter stack is 2.5 KiB (core 1.1 trapped at 2,000 B). Recompute both for
+ * another core or net. */
 #    ifndef DT_CORE_MEMORY_BYTES
-#      define DT_CORE_MEMORY_BYTES 26000
+#      define DT_CORE_MEMORY_BYTES 25328
 #    endif
 #    ifndef DT_WASM3_STACK_BYTES
 #      define DT_WASM3_STACK_BYTES 2560
@@ -59,9 +61,9 @@
 #  else
 /* The RAM budget of a small Cortex-M4 part: static + heap + core memory <= 48 KiB for the mcu-ref
  * net (8 in, 2x32 recurrent LIF, 2 out, deep-fact). 40 KiB of linear memory hold the core's static
- * data (6,816 B for core 1.1) and stage tables (264 B for mcu-ref), the 32-byte header and a state
- * of up to 16,908 B with a staging area beside it for SNAPSHOT_PUT (32 + state), or a state of up
- * to 33,848 B without snapshot import (measured, firmware/README.md "Memory"). */
+ * data (6,288 B for core 1.2), the 32-byte header and a state of up to 17,288 B with a staging area
+ * beside it for SNAPSHOT_PUT (32 + state), or a state of up to 34,608 B without one (mcu-ref's is
+ * 19,008 B: its SNAPSHOT_PUT streams through the free memory twice, verify then apply). */
 #    ifndef DT_CORE_MEMORY_BYTES
 #      define DT_CORE_MEMORY_BYTES 40960
 #    endif

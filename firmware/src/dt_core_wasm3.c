@@ -11,7 +11,12 @@
  * the code (about 3 B per byte of wasm on a 32-bit MCU). So open() only checks that every export
  * dt_core.c uses exists with its signature (v_FindFunction of m3_env.h, which compiles nothing);
  * an export is compiled at its first call. The module is parsed before the runtime is created, so
- * the holes its growing tables leave on the heap can take the runtime and its stack. */
+ * the holes its growing tables leave on the heap can take the runtime and its stack.
+ * The self-test exercises all three engines; run in the core's own runtime it would leave the code
+ * of all of them compiled there for good. So self_test closes the runtime, runs each phase of the
+ * self-test (export self_test_phase) in a fresh runtime of its own, and opens the core again: the
+ * self-test leaves the core uninitialised anyway, and the running runtime then holds only the code
+ * the configured net calls. (A core without self_test_phase runs self_test in place.) */
 #include "dt_config.h"
 #if DT_BACKEND == DT_BACKEND_WASM3
 
@@ -28,7 +33,12 @@
 struct dt_core {
     IM3Runtime rt;
     IM3Function fn[DT_FN_COUNT];
+    IM3Function phase; /* self_test_phase(k, crc), or NULL */
+    const uint8_t *image;
+    uint32_t len;
 };
+
+#define PHASES 3
 
 static IM3Environment env;
 static struct dt_core slots[DT_CORE_SLOTS];
@@ -45,18 +55,9 @@ static int abi_ok(IM3Function f, uint32_t argc)
     return 1;
 }
 
-int dt_backend_open(dt_core **o_core, const uint8_t *image, uint32_t len)
+/* Parses and loads image into c (c->rt NULL before); 0 or a DT_CORE_E_ code. */
+static int load(struct dt_core *c, const uint8_t *image, uint32_t len)
 {
-    struct dt_core *c = NULL;
-    for (int i = 0; i < DT_CORE_SLOTS && !c; i++)
-        if (!slots[i].rt) c = &slots[i];
-    if (!c) return DT_CORE_E_NO_SLOT;
-    if (!image) {
-        image = dt_core_image;
-        len = dt_core_image_len;
-    }
-    if (!env && !(env = m3_NewEnvironment())) return DT_CORE_E_LOAD;
-
     IM3Module mod = NULL;
     if (m3_ParseModule(env, &mod, image, len) != m3Err_none) return DT_CORE_E_LOAD;
     IM3Runtime rt = m3_NewRuntime(env, DT_WASM3_STACK_BYTES, NULL);
@@ -79,7 +80,27 @@ int dt_backend_open(dt_core **o_core, const uint8_t *image, uint32_t len)
             return DT_CORE_E_ABI;
         }
     }
+    c->phase = (IM3Function)v_FindFunction(mod, "self_test_phase");
+    if (c->phase && !abi_ok(c->phase, 2)) c->phase = NULL;
     c->rt = rt;
+    c->image = image;
+    c->len = len;
+    return 0;
+}
+
+int dt_backend_open(dt_core **o_core, const uint8_t *image, uint32_t len)
+{
+    struct dt_core *c = NULL;
+    for (int i = 0; i < DT_CORE_SLOTS && !c; i++)
+        if (!slots[i].rt) c = &slots[i];
+    if (!c) return DT_CORE_E_NO_SLOT;
+    if (!image) {
+        image = dt_core_image;
+        len = dt_core_image_len;
+    }
+    if (!env && !(env = m3_NewEnvironment())) return DT_CORE_E_LOAD;
+    int rc = load(c, image, len);
+    if (rc) return rc;
     *o_core = c;
     return 0;
 }
@@ -93,16 +114,22 @@ void dt_backend_close(dt_core *c)
 
 uint8_t *dt_backend_memory(dt_core *c, uint32_t *o_size)
 {
+    if (!c->rt) return NULL;
     return m3_GetMemory(c->rt, o_size, 0);
 }
 
-int dt_backend_call(dt_core *c, dt_fn fn, const int32_t *a, int32_t *o_result)
+/* Compiles f at its first call (m3_FindFunction compiles it; load() checked its signature). */
+static int ready(IM3Runtime rt, IM3Function f, const char *name)
 {
-    IM3Function f = c->fn[fn];
-    /* compiled at its first call (m3_FindFunction compiles it; open() checked its signature) */
-    if (!f->compiled && (m3_FindFunction(&f, c->rt, dt_core_fns[fn].name) != m3Err_none || f != c->fn[fn])) return DT_CORE_E_TRAP;
+    IM3Function g = f;
+    return f->compiled || (m3_FindFunction(&g, rt, name) == m3Err_none && g == f);
+}
+
+static int call(IM3Runtime rt, IM3Function f, const char *name, uint8_t argc, const int32_t *a, int32_t *o_result)
+{
+    if (!ready(rt, f, name)) return DT_CORE_E_TRAP;
     M3Result r;
-    switch (dt_core_fns[fn].argc) {
+    switch (argc) {
     case 0: r = m3_CallV(f); break;
     case 1: r = m3_CallV(f, a[0]); break;
     case 2: r = m3_CallV(f, a[0], a[1]); break;
@@ -113,6 +140,58 @@ int dt_backend_call(dt_core *c, dt_fn fn, const int32_t *a, int32_t *o_result)
     if (m3_GetResultsV(f, &v) != m3Err_none) return DT_CORE_E_TRAP;
     *o_result = v;
     return 0;
+}
+
+/* memory_limit(DT_CORE_MEMORY_BYTES) on a fresh runtime, as dt_core_open does; 0 when accepted. */
+static int limit(struct dt_core *c)
+{
+    int32_t a[1] = { DT_CORE_MEMORY_BYTES }, r = 0;
+    return call(c->rt, c->fn[DT_FN_MEMORY_LIMIT], dt_core_fns[DT_FN_MEMORY_LIMIT].name, 1, a, &r) || r != DT_CORE_MEMORY_BYTES;
+}
+
+/* The self-test, one phase per fresh runtime (see the top of this file); c is open again after it
+ * (unless the heap no longer has room for it: then every later call traps). 0 and the checksum in
+ * *o_result, or DT_CORE_E_TRAP. */
+static int self_test_phased(struct dt_core *c, int32_t *o_result)
+{
+    const uint8_t *image = c->image;
+    uint32_t len = c->len;
+    uint32_t crc = 0xffffffffu;
+    int rc = 0;
+    m3_FreeRuntime(c->rt);
+    c->rt = NULL;
+    for (int32_t k = 0; k < PHASES && !rc; k++) {
+        struct dt_core t = { 0 };
+        int32_t args[2] = { k, (int32_t)crc }, status = -1, out = 0;
+        rc = load(&t, image, len);
+        if (rc) break;
+        if (!t.phase || limit(&t) || call(t.rt, t.phase, "self_test_phase", 2, args, &status) || status != 0 ||
+            call(t.rt, t.fn[DT_FN_OUTPUT_PTR], dt_core_fns[DT_FN_OUTPUT_PTR].name, 0, args, &out)) {
+            rc = DT_CORE_E_TRAP;
+        } else {
+            uint32_t size = 0;
+            const uint8_t *mem = m3_GetMemory(t.rt, &size, 0);
+            if (!mem || out < 0 || (uint32_t)out + 4 > size) rc = DT_CORE_E_TRAP;
+            else crc = (uint32_t)mem[out] | (uint32_t)mem[out + 1] << 8 | (uint32_t)mem[out + 2] << 16 | (uint32_t)mem[out + 3] << 24;
+        }
+        m3_FreeRuntime(t.rt);
+    }
+    int again = load(c, image, len);
+    if (!again && limit(c)) {
+        m3_FreeRuntime(c->rt);
+        c->rt = NULL;
+        again = 1;
+    }
+    if (rc || again) return DT_CORE_E_TRAP;
+    *o_result = (int32_t)~crc;
+    return 0;
+}
+
+int dt_backend_call(dt_core *c, dt_fn fn, const int32_t *a, int32_t *o_result)
+{
+    if (!c->rt) return DT_CORE_E_TRAP;
+    if (fn == DT_FN_SELF_TEST && c->phase) return self_test_phased(c, o_result);
+    return call(c->rt, c->fn[fn], dt_core_fns[fn].name, dt_core_fns[fn].argc, a, o_result);
 }
 
 #endif /* DT_BACKEND_WASM3 */

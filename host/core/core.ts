@@ -45,6 +45,7 @@ export interface CoreExports {
   snapshot_chunk(len: number): number;
   snapshot_end(): number;
   self_test(): number;
+  self_test_phase(k: number, crc: number): number;
 }
 
 /** A status the core returned, with its meaning. */
