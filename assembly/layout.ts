@@ -21,7 +21,7 @@
 //   TRACE  i32 Q12          eprop: ebar [n x P]; deep-fact: L - l filter stages [n x P] each;
 //                           deep-full: the eligibility of this step [n x P]
 //          i16 mantissas    event-driven rows (LIF/rate with eprop or deep-fact, rows.ts): H stages
-//                           [n x P] each, H = 1 (eprop) or L - l (deep-fact)
+//                           per synapse, interleaved [n x P x H], H = 1 (eprop) or L - l (deep-fact)
 //   META   i32              event-driven rows: 3 H words per row [M^d, Gamma_0..H-1,
 //                           exponent/max_0..H-1, (H = 2) (M^d)_10] (rows.ts)
 //   XE     i32 Q12          deep-full: E^{k,l} for k = l+1..L, [n_k x n x P] each (ALIF: the v

@@ -84,6 +84,7 @@ export function forward(input: usize): void {
     const mem = layPtr(l, LF_MEM);
     const adapt = layPtr(l, LF_ADAPT);
     const sEnd = SPIKES + (<usize>nS << 1);
+    const sEnd2 = sEnd - 2; // pairs while a + 2 < sEnd (nS >= 1: the bias)
     const aEnd = ACTIVE + (<usize>nA << 1);
     for (let j = 0; j < n; j++) {
       const row = w + (<usize>(j * P) << 1);
@@ -91,7 +92,7 @@ export function forward(input: usize): void {
       // (w p + 128) >> 8 with |w p| < 2^30; at most 129 terms of < 2^22.
       let sum = 0;
       let a = SPIKES;
-      for (; a + 2 < sEnd; a += 4) sum += <i32>load<i16>(row + <usize>load<u16>(a)) + <i32>load<i16>(row + <usize>load<u16>(a, 2));
+      for (; a < sEnd2; a += 4) sum += <i32>load<i16>(row + <usize>load<u16>(a)) + <i32>load<i16>(row + <usize>load<u16>(a, 2));
       if (a < sEnd) sum += <i32>load<i16>(row + <usize>load<u16>(a));
       let acc = sum << 4;
       for (let a = ACTIVE, b = AVAL; a < aEnd; a += 2, b += 4) acc += (<i32>load<i16>(row + <usize>load<u16>(a)) * load<i32>(b) + 128) >> 8;

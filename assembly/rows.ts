@@ -169,8 +169,8 @@ export function materialise(l: i32, j: i32, c: i32): void {
   const k0 = sh >= 0 ? gi(KBUF, 0) : 0;
   const k1 = sh >= 0 && H > 1 ? gi(KBUF, 1) : 0;
   const row = <usize>(j * P);
-  if (H == 1) rowPass(1, true, l, row, P, 0, sh, k0, 0, c, t00, 0, 0, s0, 0, ne0, 0, 0);
-  else rowPass(2, true, l, row, P, <usize>(n * P) << 1, sh, k0, k1, c, t00, t10, t11, s0, s1, ne0, ne1, b1);
+  if (H == 1) rowPass(1, true, l, row, P, sh, k0, 0, c, t00, 0, 0, s0, 0, ne0, 0, 0);
+  else rowPass(2, true, l, row, P, sh, k0, k1, c, t00, t10, t11, s0, s1, ne0, ne1, b1);
   // New maxima: the bounds the exponents came from.
   const q0 = ((((<i64>t00 * top0) << e0) >> 15) + maxX + 2) >> ne0;
   si(meta, 1 + H, ((q0 > 32767 ? 32767 : <i32>q0) << 8) | ne0);
@@ -192,8 +192,8 @@ export function flush(l: i32, j: i32): void {
   const P = lay(l, LF_P);
   const row = <usize>(j * P);
   const k0 = gi(KBUF, 0);
-  if (H == 1) rowPass(1, false, l, row, P, 0, sh, k0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
-  else rowPass(2, false, l, row, P, <usize>(lay(l, LF_N) * P) << 1, sh, k0, gi(KBUF, 1), 0, 0, 0, 0, 0, 0, 0, 0, 0);
+  if (H == 1) rowPass(1, false, l, row, P, sh, k0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+  else rowPass(2, false, l, row, P, sh, k0, gi(KBUF, 1), 0, 0, 0, 0, 0, 0, 0, 0, 0);
 }
 
 /**
@@ -207,7 +207,7 @@ export function flush(l: i32, j: i32): void {
  * per synapse, so that every synapse's offset is uniform in [0, 2^sh) and the step unbiased.
  */
 // @ts-ignore: decorator
-@inline function rowPass(H: i32, ADVANCE: bool, l: i32, row: usize, P: i32, S2: usize, sh: i32, k0: i32, k1: i32, c: i32,
+@inline function rowPass(H: i32, ADVANCE: bool, l: i32, row: usize, P: i32, sh: i32, k0: i32, k1: i32, c: i32,
   t00: i32, t10: i32, t11: i32, s0: i32, s1: i32, ne0: i32, ne1: i32, b1: i32): void {
   const S00 = s0 + ne0, S10 = s0 + ne1, S11 = s1 + ne1, SC0 = 12 + ne0, SC1 = 12 + ne1;
   const R00 = S00 > 0 ? 1 << (S00 - 1) : 0;
@@ -219,16 +219,16 @@ export function flush(l: i32, j: i32): void {
   const half = sh > 0 ? 1 << (sh - 1) : 0;
   const rs = 32 - sh; // sh >= 1 when upd and not ACCUMULATE (coefficients())
   const clip = CLIP, clip2 = CLIP << 1;
-  let p0 = layPtr(l, LF_TRACE) + (row << 1);
-  let p1 = p0 + S2;
-  const end = p0 + (<usize>P << 1);
-  let pe = layPtr(l, LF_EPSV);
+  // TRACE interleaves a synapse's H stages: stage h of synapse i at (i H + h) 2 bytes.
+  let p0 = layPtr(l, LF_TRACE) + (row << <usize>H);
+  const end = p0 + (<usize>P << <usize>H);
   let pw = layPtr(l, LF_W) + (row << 1);
+  const de = layPtr(l, LF_EPSV) - pw; // e^_q at pw + de (wrapping: only the sum is an address)
   let pg = ACCUMULATE ? layPtr(l, LF_GRAD) + (row << 2) : 0;
   let r = upd && !ACCUMULATE ? lcgNext(rngLoad()) : 0;
-  for (; p0 < end; p0 += 2, pe += 2, pw += 2) {
+  for (; p0 < end; p0 += <usize>H << 1, pw += 2) {
     const m0 = <i32>load<i16>(p0);
-    const m1 = H > 1 ? <i32>load<i16>(p1) : 0;
+    const m1 = H > 1 ? <i32>load<i16>(p0, 2) : 0;
     // The pending update, from the stored (old) stages.
     // (x = 0 needs no test: the rounding offset is below 2^sh, so the step is 0.)
     if (upd) {
@@ -245,11 +245,10 @@ export function flush(l: i32, j: i32): void {
     }
     // The stages, advanced by M^d, with this step's input.
     if (ADVANCE) {
-      const e = <i32>load<i16>(pe);
+      const e = <i32>load<i16>(pw + de);
       store<i16>(p0, <i16>(((t00 * m0 + R00) >> S00) + ((c * e + RC0) >> SC0)));
-      if (H > 1) store<i16>(p1, <i16>(((t11 * m1 + R11) >> S11) + ((t10 * m0 + R10) >> S10) + ((cb * e + RC1) >> SC1)));
+      if (H > 1) store<i16>(p0, <i16>(((t11 * m1 + R11) >> S11) + ((t10 * m0 + R10) >> S10) + ((cb * e + RC1) >> SC1)), 2);
     }
-    if (H > 1) p1 += 2;
   }
   if (upd && !ACCUMULATE) rngStore(r);
 }

@@ -83,8 +83,10 @@ function filterRow(dst: usize, input: usize, P: i32, leak: i32): void {
 export function updateTraces(): void {
   // Readout traces.
   const oL = layPtr(LAYERS - 1, LF_O);
-  for (let j = 0; j < N_TOP; j++) st(G_OBAR, j, addSat(decayQ15(ld(G_OBAR, j), KAPPA), ld(oL, j)));
-  store<i32>(G_ONEBAR, addSat(decayQ15(load<i32>(G_ONEBAR), KAPPA), ONE_Q12));
+  // No saturation needed: |o| <= 1.0 (spikes, or rate outputs) and kappa <= 1 - 2^-15 bound each
+  // trace by 2^15 in Q12 (2^27), far from the i32 range.
+  for (let j = 0; j < N_TOP; j++) st(G_OBAR, j, decayQ15(ld(G_OBAR, j), KAPPA) + ld(oL, j));
+  store<i32>(G_ONEBAR, decayQ15(load<i32>(G_ONEBAR), KAPPA) + ONE_Q12);
 
   for (let l = 0; l < LAYERS; l++) {
     if (lay(l, LF_H) > 0) {
