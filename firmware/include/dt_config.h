@@ -23,7 +23,7 @@
 #endif
 
 /* WASM3 only: interpreter stack in bytes. The core's deepest call chain is short (no recursion):
- * core 1.1 needs 2 KiB (its self-test traps with a stack overflow at 2,000 B, measured under Wasm3
+ * core 1.1 and 1.2 need 2 KiB (its self-test traps with a stack overflow at 2,000 B, measured under Wasm3
  * 0.5.0); 8 KiB leaves room for later cores. */
 #ifndef DT_WASM3_STACK_BYTES
 #define DT_WASM3_STACK_BYTES 8192
@@ -32,7 +32,7 @@
 /* Bytes of the core's linear memory that RAM really backs (the core's memory_limit(), see
  * docs/core-abi.md): a multiple of 16, at most 65536 (the one page the module declares). dt_core.c
  * tells every core it opens, before init(), so the arena and the snapshot staging area end here.
- * What must fit: the core's static data (static_bytes(), 6,816 B for core 1.1; plus its stage tables), a 32-byte header,
+ * What must fit: the core's static data (static_bytes(), 6,288 B for core 1.2), a 32-byte header,
  * the configured net's state (state_bytes()); and, for SNAPSHOT_PUT and the restore at boot, a
  * staging area of 32 + state bytes after it (the session loads a snapshot in one piece). A net that
  * does not fit is refused by CONFIGURE with E_TOO_LARGE, a snapshot that cannot be staged with

@@ -61,8 +61,8 @@
 #  else
 /* The RAM budget of a small Cortex-M4 part: static + heap + core memory <= 48 KiB for the mcu-ref
  * net (8 in, 2x32 recurrent LIF, 2 out, deep-fact). 40 KiB of linear memory hold the core's static
- * data (6,288 B for core 1.2), the 32-byte header and a state of up to 17,288 B with a staging area
- * beside it for SNAPSHOT_PUT (32 + state), or a state of up to 34,608 B without one (mcu-ref's is
+ * data (6,288 B for core 1.2), the 32-byte header and a state of up to 17,304 B with a staging area
+ * beside it for SNAPSHOT_PUT (32 + state), or a state of up to 34,640 B without one (mcu-ref's is
  * 19,008 B: its SNAPSHOT_PUT streams through the free memory twice, verify then apply). */
 #    ifndef DT_CORE_MEMORY_BYTES
 #      define DT_CORE_MEMORY_BYTES 40960
