@@ -1,12 +1,13 @@
 // The online-adaptation demo with the learner on a device: the same task, scenario and table as
-// sims/loop/demo.ts, PD alone and the classical adaptive controller computed here, the frozen and
+// sims/loop/demo.ts, PD alone, the classical adaptive controller and the RLS baseline computed here, the frozen and
 // the online network on the device (CONFIGURE, START, sensor frames, LEARN off at the end of the
 // warm-up for the frozen one, STOP). Stops cleanly on the abort signal or a link failure and
 // returns what ran (traces of unfinished runs are NaN after their last step).
 import { TASKS } from '../../sims/loop/task.ts';
 import { SCENARIOS } from '../../sims/loop/scenarios.ts';
-import { networkConfig, pdController } from '../../sims/loop/controllers.ts';
-import { phasesFor, type DemoOptions, type DemoResult, type DemoRow } from '../../sims/loop/demo.ts';
+import { networkConfig, pdController, rlsFeedforwardController } from '../../sims/loop/controllers.ts';
+import type { CoreEngine } from '../core/config.ts';
+import { phasesFor, demoControllerNames, type DemoOptions, type DemoResult, type DemoRow } from '../../sims/loop/demo.ts';
 import { recoveryTime, rms } from '../../sims/loop/metrics.ts';
 import type { Controller } from '../../sims/loop/task.ts';
 import type { Trace } from '../../sims/loop/runner.ts';
@@ -29,9 +30,9 @@ export interface RemoteDemoResult {
 
 const onHost = (c: Controller): AsyncController => ({ name: c.name, command: async (obs, ref, t) => c.command(obs, ref, t) });
 
-/** The names of the four rows, in order. */
-export function remoteDemoNames(plant: string, engine: string): string[] {
-  return ['PD alone', 'frozen network', TASKS[plant].makeAdaptive().name, `online deep e-prop (${engine})`];
+/** The names of the rows, in order (the in-process demo's). */
+export function remoteDemoNames(plant: string, engine: CoreEngine): string[] {
+  return demoControllerNames(plant, engine);
 }
 
 export async function runRemoteDemo(client: DeviceClient, o: DemoOptions, hooks: RemoteDemoHooks = {}): Promise<RemoteDemoResult> {
@@ -60,7 +61,7 @@ export async function runRemoteDemo(client: DeviceClient, o: DemoOptions, hooks:
         await client.stop().catch(() => {});
       }
     } else {
-      const c = i === 0 ? pdController(task) : task.makeAdaptive();
+      const c = i === 0 ? pdController(task) : i === 2 ? task.makeAdaptive() : rlsFeedforwardController(task);
       run = await runTrackingAsync(task, onHost(c), scenario, phases, o.seed, common);
     }
     if (run.steps > 0) runs.push(run);

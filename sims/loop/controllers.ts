@@ -1,7 +1,10 @@
 // The controllers the demo compares, all behind one interface (task.ts: Controller):
 //   PD alone; PD plus the wasm core's feed-forward command, learning online by feedback-error
-//   learning (the PD command is the error signal: err = -u_pd), or frozen after a warm-up.
+//   learning (the PD command is the error signal: err = -u_pd), or frozen after a warm-up; and the
+//   classical model-free baseline: PD plus a feed-forward linear in the network's own input
+//   features, fitted by recursive least squares, so the network's own gain is visible.
 import { PD } from '../control/pd.ts';
+import { Rls } from '../control/rls.ts';
 import type { ReferenceSample } from '../reference.ts';
 import type { Controller, TrackingTask } from './task.ts';
 import { Core } from '../../host/core/core.ts';
@@ -75,6 +78,37 @@ export function networkController(task: TrackingTask, cfg: CoreConfig, name: str
         core.learn(err);
       }
       return Float64Array.from(uPd, (u, i) => u + uNet[i]);
+    },
+  };
+}
+
+/** RLS settings of the model-free baseline: forgetting 0.999 (a 10 s memory at 100 Hz), P0 = I, trace(P) <= 30. */
+export const RLS_FEEDFORWARD = { lambda: 0.999, p0: 1, maxTrace: 30 };
+
+/**
+ * Model-free baseline: u = u_pd + theta_i^T [features, 1] per joint, theta_i by RLS with forgetting
+ * on the torque that was needed (feedback-error learning: the target is u_ff + u_pd). No network,
+ * no model of the plant: the same inputs the network gets.
+ */
+export function rlsFeedforwardController(task: TrackingTask): Controller {
+  const pd = new PD(task.joints, task.pd);
+  const n = task.joints;
+  const width = task.features(task.reference.at(0)).length + 1;
+  const rls = Array.from({ length: n }, () => new Rls(width, RLS_FEEDFORWARD));
+  const z = new Float64Array(width);
+  return {
+    name: 'RLS feed-forward (no network)',
+    command(obs: Float64Array, ref: ReferenceSample) {
+      const upd = pd.update(ref.pos, obs.subarray(0, n), obs.subarray(n, 2 * n), ref.vel);
+      z.set(task.features(ref));
+      z[width - 1] = 1;
+      const u = new Float64Array(n);
+      for (let i = 0; i < n; i++) {
+        const uff = rls[i].predict(z);
+        u[i] = upd[i] + uff;
+        rls[i].update(z, uff + upd[i]);
+      }
+      return u;
     },
   };
 }

@@ -1,9 +1,9 @@
-// The online-adaptation demo behind `npm start`: the same tracking task and disturbance for four
-// controllers, PD alone, the frozen network, the classical adaptive controller and online deep
-// e-prop, with the numbers that say where we stand.
+// The online-adaptation demo behind `npm start`: the same tracking task and disturbance for five
+// controllers, PD alone, the frozen network, the classical adaptive controller, online deep e-prop
+// and the model-free RLS baseline, with the numbers that say where we stand.
 import { TASKS, type Controller, type TrackingTask } from './task.ts';
 import { SCENARIOS, type Scenario } from './scenarios.ts';
-import { pdController, networkController, networkConfig } from './controllers.ts';
+import { pdController, networkController, networkConfig, rlsFeedforwardController } from './controllers.ts';
 import { runTracking, type Trace } from './runner.ts';
 import { recoveryTime, rms, type Phases } from './metrics.ts';
 import type { CoreEngine } from '../../host/core/config.ts';
@@ -42,7 +42,12 @@ export interface DemoHooks {
   onStep?(controller: number, k: number, steps: number, trace: Trace): void;
 }
 
-export const CONTROLLER_COUNT = 4;
+export const CONTROLLER_COUNT = 5;
+
+/** The rows of the demo, in order (the same on a device: run --port). */
+export function demoControllerNames(plant: string, engine: CoreEngine): string[] {
+  return ['PD alone', 'frozen network', TASKS[plant].makeAdaptive().name, `online deep e-prop (${engine})`, rlsFeedforwardController(TASKS[plant]).name];
+}
 
 export function phasesFor(seconds: number): Phases {
   return { warmup: 0.25 * seconds, change: 0.5 * seconds, end: seconds };
@@ -62,6 +67,7 @@ export function runDemo(o: DemoOptions, hooks: DemoHooks = {}): DemoResult {
     { c: frozen, onWarmupEnd: () => frozen.freeze() },
     { c: task.makeAdaptive() },
     { c: online },
+    { c: rlsFeedforwardController(task) },
   ];
   const traces = runs.map(({ c, onWarmupEnd }, i) => {
     const steps = Math.round(phases.end / task.makePlant(o.seed).dt);

@@ -58,7 +58,7 @@ if (haveTool('socat', "the port commands are tested against 'deeptrace device --
     const t = JSON.parse(r.stdout);
     assert.is(t.stopped, null);
     assert.is(t.device.selfTestChecksum, SELF_TEST_CHECKSUM);
-    assert.equal(t.rows.map((x: { controller: string }) => x.controller), ['PD alone', 'frozen network', 'Slotine-Li adaptive', 'online deep e-prop (deep-fact)']);
+    assert.equal(t.rows.map((x: { controller: string }) => x.controller), ['PD alone', 'frozen network', 'Slotine-Li adaptive', 'online deep e-prop (deep-fact)', 'RLS feed-forward (no network)']);
     const pd = t.rows[0];
     const online = t.rows[3];
     assert.ok(online.rmsAfter < 0.6 * pd.rmsAfter, `after the change: online ${online.rmsAfter} vs PD ${pd.rmsAfter}`);
@@ -109,7 +109,7 @@ if (haveTool('socat', "the port commands are tested against 'deeptrace device --
     assert.is(r.code, 0, r.stderr);
     const t = JSON.parse(r.stdout);
     assert.is(t.stopped.reason, 'interrupted');
-    assert.ok(t.rows.length >= 1 && t.rows.length < 4);
+    assert.ok(t.rows.length >= 1 && t.rows.length < 5);
     assert.ok(existsSync(path.join(t.report, 'report.html')));
     await new Promise((res) => setTimeout(res, 100));
     assert.match(dev.stderr().split('START: OK').pop()!, /STOP: OK/);

@@ -14,7 +14,7 @@ test('deeptrace run --json exits 0 and prints the table', () => {
   const t = JSON.parse(r.stdout);
   assert.is(t.plant, 'arm2');
   assert.is(t.scenario, 'payload');
-  assert.is(t.rows.length, 4);
+  assert.is(t.rows.length, 5);
   assert.equal(t.phases, { warmup: 10, change: 20, end: 40 });
 });
 
@@ -33,6 +33,14 @@ test('online deep e-prop: at most half of PD alone\'s error in both halves, and 
   assert.ok(frozen.rmsAfter > 1.1 * frozen.rmsBefore);
 });
 
+test('the model-free RLS baseline is in the table and beats PD alone in both halves', () => {
+  const t = JSON.parse(r.stdout);
+  const pd = t.rows.find((x: { controller: string }) => x.controller === 'PD alone');
+  const rls = t.rows.find((x: { controller: string }) => x.controller === 'RLS feed-forward (no network)');
+  assert.ok(rls, 'an RLS row');
+  assert.ok(rls.rmsBefore < 0.5 * pd.rmsBefore && rls.rmsAfter < 0.5 * pd.rmsAfter, `RLS ${rls.rmsBefore} / ${rls.rmsAfter} vs PD ${pd.rmsBefore} / ${pd.rmsAfter}`);
+});
+
 test('the report folder holds the table, the series and the plot', () => {
   const t = JSON.parse(r.stdout);
   assert.ok(t.report && existsSync(t.report));
@@ -48,7 +56,7 @@ test('the motor plant runs too', () => {
   const m = runCli(['run', '--plant', 'motor', '--seconds', '4', '--json', '--no-report']);
   assert.is(m.code, 0, m.stderr);
   const t = JSON.parse(m.stdout);
-  assert.is(t.rows.length, 4);
+  assert.is(t.rows.length, 5);
   assert.is(t.report, null);
 });
 

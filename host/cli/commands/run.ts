@@ -1,6 +1,6 @@
 // `deeptrace run`: the closed-loop online-adaptation demo on a simulated plant (what `npm start` runs).
 import type { Command } from 'commander';
-import { runDemo, CONTROLLER_COUNT, type DemoOptions } from '../../../sims/loop/demo.ts';
+import { runDemo, CONTROLLER_COUNT, demoControllerNames, type DemoOptions } from '../../../sims/loop/demo.ts';
 import { TASKS, TASK_PLANTS } from '../../../sims/loop/task.ts';
 import { SCENARIOS, SCENARIO_NAMES } from '../../../sims/loop/scenarios.ts';
 import { CORE_ENGINES, type CoreEngine } from '../../core/config.ts';
@@ -58,7 +58,7 @@ export function runCommand(program: Command): void {
       if (f.port !== undefined && f.mode !== 'tracking') throw new UsageError('--port runs --mode tracking only');
       if (f.port !== undefined) return (await import('../../client/run-on-port.ts')).runOnPort(o, { ...f, port: f.port });
       if (f.mode === 'forward-model') return forwardModel(o, f);
-      const names = ['PD alone', 'frozen network', TASKS[f.plant].makeAdaptive().name, `online deep e-prop (${f.engine})`];
+      const names = demoControllerNames(f.plant, f.engine);
       const tty = process.stderr.isTTY === true;
       const live = tty ? liveView(names, f.plot) : null;
       if (!f.json) process.stdout.write(`deeptrace run: ${o.plant}, scenario '${o.scenario}' (${SCENARIOS[o.scenario].description} at t = ${o.seconds / 2} s), engine ${o.engine}, ${o.seconds} s simulated\n`);
