@@ -1,6 +1,7 @@
-// The hardware-in-the-loop rig: an ordinary johnny-five program (Board, two Sensors, a Motor on an
-// H-bridge) closes the loop on the motor through a board, with the controller on the host: PD alone,
-// or PD plus the wasm core learning online by feedback-error learning (sims/loop/controllers.ts).
+// The hardware-in-the-loop rig: an ordinary johnny-five program (a Board and the OnlineLearner
+// component of host/johnny-five, which owns two Sensors and a Motor on an H-bridge) closes the loop
+// on the motor through a board, with the controller on the host: PD alone, or PD plus the wasm core
+// learning online by feedback-error learning (sims/loop/controllers.ts).
 //
 // The board is one of:
 //   - a real Uno running StandardFirmata on a serial port (`path`): the plant is whatever is wired
@@ -15,14 +16,15 @@ import { SerialPortStream } from '@serialport/stream';
 import firmataIo from 'firmata-io';
 import five from 'johnny-five';
 import type { EventEmitter } from 'node:events';
-import { pdController, networkController, networkConfig } from '../../sims/loop/controllers.ts';
+import { networkConfig } from '../../sims/loop/controllers.ts';
+import { OnlineLearner, type OnlineLearnerData } from '../johnny-five/online-learner.ts';
 import { rms, recoveryTime, type Phases } from '../../sims/loop/metrics.ts';
-import type { Controller, TrackingTask } from '../../sims/loop/task.ts';
+import type { TrackingTask } from '../../sims/loop/task.ts';
 import type { Trace } from '../../sims/loop/runner.ts';
 import type { DemoResult, DemoRow } from '../../sims/loop/demo.ts';
 import { SCENARIOS } from '../../sims/loop/scenarios.ts';
 import type { Plant } from '../../sims/plant.ts';
-import { MOTOR_WIRING, sensorOn, sensorValue, type Wiring } from '../../sims/johnny-five/wiring.ts';
+import { MOTOR_WIRING, type Wiring } from '../../sims/johnny-five/wiring.ts';
 import { SimIO } from '../../sims/johnny-five/sim-io.ts';
 import { PlantBench } from '../../sims/avr/bench.ts';
 import type { CoreConfig, CoreEngine } from '../core/config.ts';
@@ -82,7 +84,7 @@ export interface FirmataResult extends DemoResult {
 }
 
 /** A board the johnny-five program can talk to, with the plant behind it when it is simulated. */
-interface Link {
+export interface Link {
   io: EventEmitter & Record<string, any>;
   /** The simulated plant (null on a real board). */
   plant: Plant | null;
@@ -114,7 +116,12 @@ function closePort(port: SerialPortStream): Promise<void> {
   });
 }
 
-async function emulatedLink(task: TrackingTask, wiring: Wiring, seed: number, samplingMs: number, hex: string): Promise<Link> {
+/**
+ * The emulated Uno running StandardFirmata (`hex`, default the pinned 2.4 build) with `task`'s plant
+ * wired to its pins: give `link.io` to a johnny-five Board, then call `link.open()`.
+ */
+export async function emulatedLink(task: TrackingTask, wiring: Wiring, seed: number, samplingMs: number, hex?: string): Promise<Link> {
+  hex ??= await firmataHex();
   const plant = task.makePlant(seed);
   const { failed, fail } = deferredFailure();
   const board = new EmulatedUno({
@@ -196,11 +203,11 @@ function simLink(task: TrackingTask, wiring: Wiring, seed: number, samplingMs: n
 }
 
 /**
- * The johnny-five program: wait for 'ready', set up the sensors and the motor, then on every report
- * read the plant, ask the controller, drive the motor; `steps` control steps of `dt` seconds.
+ * The johnny-five program: wait for 'ready', then the OnlineLearner component (host/johnny-five)
+ * runs `steps` control steps of `dt` seconds on the board; its 'data' events fill the trace.
  */
 async function controlLoop(
-  link: Link, task: TrackingTask, wiring: Wiring, controller: Controller, steps: number, dt: number,
+  link: Link, task: TrackingTask, wiring: Wiring, which: 'pd' | 'online', learner: { engine: CoreEngine; config: CoreConfig }, steps: number, dt: number,
   o: { readyTimeout: number; change: Phases['change']; scenario: string; onStep?: (k: number, tr: Trace) => void; onReady?: (s: number | null) => void },
 ): Promise<Trace> {
   const board = new five.Board({ io: link.io, repl: false, debug: false, sigint: false, timeout: o.readyTimeout * 1000 });
@@ -218,63 +225,39 @@ async function controlLoop(
   ]).finally(() => clearTimeout(timer));
   o.onReady?.(link.boardSeconds());
 
-  const hb = wiring.actuators[0];
-  if (wiring.actuators.length !== 1 || hb.kind !== 'hbridge') throw new Error('the rig program drives one H-bridge motor');
-  const sensors = wiring.sensors.map((w) => ({ wire: w, j5: new five.Sensor({ pin: `A${w.channel}`, board, freq: Math.max(1, Math.round(dt * 1000)) }) }));
-  const motor = new five.Motor({ pins: { pwm: hb.pwm, dir: hb.dir }, threshold: 0, board });
-  motor.stop();
-  link.io.setSamplingInterval(Math.round(dt * 1000));
-
-  const n = task.joints;
-  const trace: Trace = {
-    controller: controller.name, dt,
-    error: new Float64Array(steps), position: new Float64Array(steps * n), reference: new Float64Array(steps * n), command: new Float64Array(steps * n),
-  };
   const change = SCENARIOS[o.scenario]?.change ?? null;
   const changeStep = Math.round(o.change / dt);
-  const last = Math.max(...wiring.sensors.map((s) => s.channel));
-  const obs = new Float64Array(2 * n);
-
-  let k = 0;
-  const done = new Promise<void>((resolve, reject) => {
-    const onReport = () => {
-      if (k >= steps) return;
-      try {
-        if (k === changeStep && change) link.plant?.disturb(change);
-        for (const { wire, j5 } of sensors) if (j5.raw !== null && wire.state < obs.length) obs[wire.state] = sensorValue(wiring, wire, j5.raw);
-        const t = k * dt;
-        const ref = task.reference.at(t);
-        const u = controller.command(obs, ref, t)[0];
-        const duty = Math.min(255, Math.round((Math.abs(u) / hb.supply) * 255));
-        if (u >= 0) motor.forward(duty);
-        else motor.reverse(duty);
-        const e = obs[0] - ref.pos[0];
-        trace.error[k] = Math.abs(e);
-        trace.position[k] = obs[0];
-        trace.reference[k] = ref.pos[0];
-        trace.command[k] = u;
-        o.onStep?.(k, trace);
-        k++;
-        if (k >= steps) {
-          link.io.removeListener(`analog-read-${last}`, onReport);
-          resolve();
-        }
-      } catch (e) {
-        link.io.removeListener(`analog-read-${last}`, onReport);
-        reject(e);
-      }
-    };
-    link.io.on(`analog-read-${last}`, onReport);
+  const component = new OnlineLearner({
+    board, task, wiring, controller: which, engine: learner.engine, config: learner.config, samplingMs: Math.round(dt * 1000),
+    beforeStep: (k) => {
+      if (k === changeStep && change) link.plant?.disturb(change);
+    },
   });
+  const n = task.joints;
+  const trace: Trace = {
+    controller: component.name, dt,
+    error: new Float64Array(steps), position: new Float64Array(steps * n), reference: new Float64Array(steps * n), command: new Float64Array(steps * n),
+  };
+  const done = new Promise<void>((resolve, reject) => {
+    component.on('data', (d: OnlineLearnerData) => {
+      trace.error[d.step] = d.error;
+      trace.position[d.step] = d.position;
+      trace.reference[d.step] = d.reference;
+      trace.command[d.step] = d.command;
+      o.onStep?.(d.step, trace);
+      if (d.step + 1 >= steps) {
+        component.stop();
+        resolve();
+      }
+    });
+    component.on('error', reject);
+  });
+  component.start();
   link.run?.();
   try {
     await Promise.race([done, link.failed]);
   } finally {
-    motor.stop();
-    for (const { wire, j5 } of sensors) {
-      j5.disable();
-      link.io.reportAnalogPin(wire.channel, 0);
-    }
+    component.stop();
   }
   return trace;
 }
@@ -306,12 +289,11 @@ export async function runFirmata(o: FirmataOptions = {}, hooks: FirmataHooks = {
   const speeds: number[] = [];
   let firmware: string | null = null;
   for (const [i, c] of which.entries()) {
-    const controller = c === 'pd' ? pdController(task) : networkController(task, cfg, `online deep e-prop (${engine})`);
     const link = kind === 'serial' ? await serialLink(o.path!, samplingMs, o.baudRate)
       : kind === 'sim' ? simLink(task, wiring, seed, samplingMs)
         : await emulatedLink(task, wiring, seed, samplingMs, hex);
     try {
-      traces.push(await controlLoop(link, task, wiring, controller, steps, dt, {
+      traces.push(await controlLoop(link, task, wiring, c, { engine, config: cfg }, steps, dt, {
         readyTimeout: o.readyTimeout ?? 20, change: phases.change, scenario,
         onStep: hooks.onStep ? (k, tr) => hooks.onStep!(i, k, steps, tr) : undefined,
         onReady: hooks.onReady ? (s) => hooks.onReady!(i, s) : undefined,
