@@ -27,7 +27,9 @@ const robotFactories = {
 
 const factories: Record<string, Factory<Plant>> = { ...gymFactories, ...robotFactories };
 
+/** Names of the Gymnasium-exact plants (CartPole-v1, Pendulum-v1, Acrobot-v1, MountainCarContinuous-v0). */
 export const gymPlantNames: readonly string[] = Object.keys(gymFactories);
+/** Names of every plant makePlant() knows (the Gymnasium ones, motor, arm2). */
 export const plantNames: readonly string[] = Object.keys(factories);
 
 function lookup<P extends Plant>(table: Record<string, Factory<P>>, name: string, what: string): Factory<P> {
@@ -40,6 +42,7 @@ export function makePlant(name: string, options?: PlantOptions<Record<string, un
   return lookup(factories, name, 'plant')(options);
 }
 
+/** A Gymnasium-exact plant by its Gymnasium id; throws for an unknown name. */
 export function makeGymPlant(name: string, options?: PlantOptions<Record<string, unknown>>): GymPlant {
   return lookup<GymPlant>(gymFactories, name, 'Gymnasium environment')(options);
 }

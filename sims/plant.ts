@@ -17,6 +17,7 @@ export type Disturbance =
 export type DisturbanceKind = Disturbance['kind'];
 export const disturbanceKinds: readonly DisturbanceKind[] = ['payload', 'friction', 'actuatorGain', 'sensorNoise', 'sensorDelay'];
 
+/** A simulated plant at a fixed control rate: state, observe(), step(u), disturb(), reset(seed). */
 export interface Plant {
   /** e.g. 'CartPole-v1', 'arm2', 'motor' */
   readonly name: string;
@@ -36,6 +37,7 @@ export interface Plant {
   disturb(d: Disturbance): void;
 }
 
+/** Sensor noise and delay of a plant's observation. */
 export interface SensorOptions {
   noiseStd?: number | readonly number[];
   delay?: number;

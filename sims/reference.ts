@@ -15,12 +15,14 @@ export interface ReferenceChannel {
   components: readonly SineComponent[];
 }
 
+/** The reference at one time: position, velocity and acceleration per joint. */
 export interface ReferenceSample {
   pos: Float64Array;
   vel: Float64Array;
   acc: Float64Array;
 }
 
+/** A smooth periodic reference per joint: an offset plus sines; at(t) gives position, velocity and acceleration. */
 export class SumOfSines {
   readonly size: number;
 

@@ -16,6 +16,7 @@ import { DeviceError, DisconnectedError, TimeoutError } from './errors.ts';
 import { Waiters, type Matcher } from './waiters.ts';
 import { retryEvery } from './reconnect.ts';
 
+/** The name the host sends in its HELLO. */
 export const HOST_NAME = 'deeptrace-host';
 /** Chunk sizes of SNAPSHOT_PUT and CORE_UPLOAD_CHUNK data. */
 export const TRANSFER_CHUNK = 1000;
@@ -26,6 +27,7 @@ export const TRANSFER_CHUNK = 1000;
  */
 export const UPLOAD_END_WAIT_MS = 10_000;
 
+/** How a DeviceClient opens its transport and how long it waits for replies. */
 export interface ClientOptions {
   /** Opens (and, to reconnect, re-opens) the transport. */
   open: () => Promise<Transport>;
@@ -37,6 +39,7 @@ export interface ClientOptions {
   reconnectMs?: number;
 }
 
+/** Events of a DeviceClient: link up/down, HELLO, telemetry, errors and log lines from the device. */
 export interface ClientEvents {
   hello: [hello: Hello];
   telemetry: [t: Telemetry];
@@ -49,6 +52,7 @@ export interface ClientEvents {
 /** Errors that answer a SENSOR_FRAME (as opposed to the watchdog's, which can arrive any time). */
 const SENSOR_ERRORS = new Set<number>([Status.E_STATE, Status.E_VALUE_COUNT, Status.E_STEP]);
 
+/** The host side of the protocol: HELLO, CONFIGURE, START/STOP, sensor frames, LEARN, snapshots, core uploads; one command at a time, each acknowledged. */
 export class DeviceClient extends EventEmitter<ClientEvents> {
   /** The device's last HELLO. */
   device: Hello | null = null;

@@ -10,6 +10,7 @@ import type { AsyncController } from './remote-runner.ts';
 
 const toQ12 = (v: number) => Math.max(-0x80000000, Math.min(0x7fffffff, Math.round(v * Q12)));
 
+/** A tracking controller whose network runs on the device: PD here, the feed-forward from ACTUATOR_FRAMEs. */
 export function deviceController(client: DeviceClient, task: TrackingTask, name: string): AsyncController {
   const pd = new PD(task.joints, task.pd);
   const n = task.joints;

@@ -15,6 +15,7 @@ import type { DeviceClient } from './client.ts';
 import { deviceController } from './device-controller.ts';
 import { runTrackingAsync, type AsyncController, type AsyncRun } from './remote-runner.ts';
 
+/** Progress, abort signal and watchdog of runRemoteDemo. */
 export interface RemoteDemoHooks {
   onStep?(controller: number, k: number, steps: number, trace: Trace): void;
   signal?: AbortSignal;
@@ -22,6 +23,7 @@ export interface RemoteDemoHooks {
   watchdogMs?: number;
 }
 
+/** The demo result of a device run, and where and why it stopped if it did not complete. */
 export interface RemoteDemoResult {
   result: DemoResult;
   /** Set when the run did not complete: which controller, at what time, and why. */
@@ -35,6 +37,7 @@ export function remoteDemoNames(plant: string, engine: CoreEngine): string[] {
   return demoControllerNames(plant, engine);
 }
 
+/** The `deeptrace run` comparison with the networks on a device (run --port). */
 export async function runRemoteDemo(client: DeviceClient, o: DemoOptions, hooks: RemoteDemoHooks = {}): Promise<RemoteDemoResult> {
   const task = TASKS[o.plant];
   const scenario = SCENARIOS[o.scenario];

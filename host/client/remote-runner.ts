@@ -6,11 +6,13 @@ import type { Scenario } from '../../sims/loop/scenarios.ts';
 import type { Phases } from '../../sims/loop/metrics.ts';
 import { TrackingLoop, type Trace } from '../../sims/loop/runner.ts';
 
+/** A controller whose command may come from a device (a promise). */
 export interface AsyncController {
   readonly name: string;
   command(obs: Float64Array, ref: ReferenceSample, t: number): Promise<Float64Array>;
 }
 
+/** Callbacks and abort signal of an asynchronous tracking run. */
 export interface AsyncRunHooks {
   onStep?(k: number, trace: Trace): void;
   onWarmupEnd?(): Promise<void> | void;
@@ -18,6 +20,7 @@ export interface AsyncRunHooks {
   signal?: AbortSignal;
 }
 
+/** An asynchronous run's trace, the steps it ran, and the error that stopped it (if any). */
 export interface AsyncRun {
   trace: Trace;
   /** Control steps completed (less than the trace's length when aborted or failed; the rest is NaN). */
@@ -26,6 +29,7 @@ export interface AsyncRun {
   error?: Error;
 }
 
+/** runTracking for an asynchronous controller (a device); stops on abort or a link failure. */
 export async function runTrackingAsync(task: TrackingTask, controller: AsyncController, scenario: Scenario, phases: Phases, seed: number, hooks: AsyncRunHooks = {}): Promise<AsyncRun> {
   const loop = new TrackingLoop(task, controller.name, scenario, phases, seed, NaN);
   for (let k = 0; k < loop.steps; k++) {

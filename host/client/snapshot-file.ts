@@ -4,7 +4,9 @@
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { crc32 } from '../protocol/index.ts';
 
+/** The first four bytes of a snapshot file. */
 export const SNAPSHOT_FILE_MAGIC = 'DTSF';
+/** Format number of snapshot files. */
 export const SNAPSHOT_FILE_FORMAT = 1;
 const HEADER = 16;
 
@@ -20,6 +22,7 @@ function fileCrc(header: Uint8Array, data: Uint8Array): number {
   return crc32(data, crc32(header.subarray(0, 12)));
 }
 
+/** A snapshot file's bytes (16-byte DTSF header with CRC-32, then the device's snapshot). */
 export function encodeSnapshotFile(data: Uint8Array): Uint8Array {
   const out = new Uint8Array(HEADER + data.length);
   const dv = new DataView(out.buffer);
@@ -47,6 +50,7 @@ export function decodeSnapshotFile(bytes: Uint8Array, file: string): Uint8Array 
   return Uint8Array.from(data);
 }
 
+/** Reads and checks a snapshot file; throws SnapshotFileError naming the file and what is wrong. */
 export function readSnapshotFile(file: string): Uint8Array {
   let bytes: Uint8Array;
   try {

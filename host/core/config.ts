@@ -2,7 +2,9 @@
 // documents each field). Also the float64 reference config that computes the same thing.
 import { NEURON_DEFAULTS, type NetConfig, type NeuronKind } from '../reference/config.ts';
 
+/** A gradient engine of the core: per-layer e-prop, deep e-prop with the full cross-depth traces, or its factorised form. */
 export type CoreEngine = 'eprop' | 'deep-full' | 'deep-fact';
+/** The gradient engines the core implements. */
 export const CORE_ENGINES: readonly CoreEngine[] = ['eprop', 'deep-full', 'deep-fact'];
 
 /** The core's configuration in real units: the reference network's fields plus the learning settings. */
@@ -104,4 +106,5 @@ export function defaultCoreConfig(overrides: Partial<CoreConfig> = {}): CoreConf
 
 /** The two reference configurations of the benchmark. */
 export const MCU_SMALL: CoreConfig = defaultCoreConfig({ nIn: 4, units: [16, 16], nOut: 2, engine: 'deep-full' });
+/** mcu-ref: 8 inputs, 2x32 recurrent LIF, 2 outputs, deep-fact (the benchmark's microcontroller reference). */
 export const MCU_REF: CoreConfig = defaultCoreConfig({ nIn: 8, units: [32, 32], nOut: 2, engine: 'deep-fact' });

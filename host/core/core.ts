@@ -10,6 +10,7 @@ import { STATUS_MEANING, Status } from './status.ts';
 import { FIELD_NAMES } from './config.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
+/** Path of the release core module the wrapper loads by default. */
 export const CORE_WASM = path.resolve(here, '../../build/core.wasm');
 
 export interface CoreExports {
@@ -78,6 +79,7 @@ export function compileCore(file = CORE_WASM): WebAssembly.Module {
   return module;
 }
 
+/** The core (build/core.wasm, or another module) behind a typed wrapper: configure(), initWeights(), step() and learn() in real units (Q12 conversion here), snapshots, the self-test, raw exports as `x`. */
 export class Core {
   readonly x: CoreExports;
   private cfg: CoreConfig | null = null;

@@ -37,6 +37,7 @@ import { FIRMATA_BAUD } from '../transport/baud.ts';
 const Firmata = firmataIo.Firmata;
 export { FIRMATA_BAUD };
 
+/** Which board (real, emulated Uno, sim plugin), how long, seed, engine, scenario and sampling of runFirmata. */
 export interface FirmataOptions {
   /** Serial port of a real board running StandardFirmata. */
   path?: string;
@@ -73,6 +74,7 @@ export interface FirmataHooks {
   onReady?(controller: number, boardSeconds: number | null): void;
 }
 
+/** runFirmata's demo result plus the board, the firmware that answered and the emulation speed. */
 export interface FirmataResult extends DemoResult {
   /** 'emulated ATmega328P', 'sim IO plugin' or the serial path. */
   board: string;

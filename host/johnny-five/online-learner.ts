@@ -21,6 +21,7 @@ import { sensorValue, type Wiring } from '../../sims/johnny-five/wiring.ts';
 import type { CoreConfig, CoreEngine } from '../core/config.ts';
 import type { Core } from '../core/core.ts';
 
+/** The board, task, wiring, engine, config overrides, controller and sampling of an OnlineLearner. */
 export interface OnlineLearnerOptions {
   /** A johnny-five Board that is ready (construct the learner in its 'ready' handler). */
   board: InstanceType<typeof five.Board>;
@@ -59,6 +60,7 @@ export interface OnlineLearnerData {
   network: number;
 }
 
+/** A johnny-five component: PD plus the online learner (or PD alone) on a board's sensor and H-bridge pins; events data/error/stop; start/stop, freeze, snapshot/restore. */
 export class OnlineLearner extends EventEmitter {
   readonly task: TrackingTask;
   readonly wiring: Wiring;

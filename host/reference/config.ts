@@ -1,5 +1,6 @@
 // Configuration of a reference network and of the gradient engines, with defaults and validation.
 
+/** Neuron model: leaky integrate-and-fire, adaptive LIF, or leaky rate unit. */
 export type NeuronKind = 'lif' | 'alif' | 'rate';
 export type LeakFlavour = 'strict' | 'diag';
 export type Feedback = 'symmetric' | 'random';
@@ -45,6 +46,7 @@ export interface NetConfig {
   seed: number;
 }
 
+/** Variants of a gradient engine: leak flavour, feedback (symmetric or random), reset path. */
 export interface EngineOptions {
   leak: LeakFlavour;
   feedback: Feedback;

@@ -7,6 +7,7 @@ import { clearGradient, zeroGradient, type Gradient } from './gradient.ts';
 import { Network, type Params } from './network.ts';
 import { Adam, Sgd, type Optimizer } from './optim.ts';
 
+/** Engine, optimiser, learning rate, update interval, clipping and engine options of a Learner. */
 export interface LearnerOptions {
   engine: OnlineEngineName;
   engineOptions?: EngineOptions;
@@ -18,6 +19,7 @@ export interface LearnerOptions {
   clip?: number;
 }
 
+/** The float64 online learner: a Network, one gradient engine and an optimiser (SGD or Adam), step() then learn(err) every step. */
 export class Learner {
   readonly net: Network;
   readonly engine: OnlineEngine;

@@ -9,6 +9,7 @@ import { validateConfig, type NetConfig } from './config.ts';
 import { neuronModel, type NeuronModel } from './neurons/index.ts';
 import { Rng } from './random.ts';
 
+/** The parameters of a network: per layer W (input), R (recurrent), b (bias); readout V and c; feedback B. */
 export interface Params {
   theta: Float64Array[];
   V: Float64Array;
@@ -50,6 +51,7 @@ export function initParams(cfg: NetConfig): Params {
   return { theta, V, c: new Float64Array(cfg.nOut), B };
 }
 
+/** A deep copy of a parameter set. */
 export function cloneParams(p: Params): Params {
   return { theta: p.theta.map((t) => t.slice()), V: p.V.slice(), c: p.c.slice(), B: p.B.slice() };
 }

@@ -39,6 +39,7 @@ export interface SimIOOptions {
   samplingInterval?: number;
 }
 
+/** A johnny-five IO plugin backed by a simulated plant: pins read the plant's sensors and drive its actuators, no firmware. */
 export class SimIO extends EventEmitter {
   readonly name = 'SimIO';
   readonly MODES = SIM_IO_MODES;

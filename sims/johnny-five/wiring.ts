@@ -23,6 +23,7 @@ export interface SensorWire {
   max: number;
 }
 
+/** How a plant is wired to a board: analog sensor channels (scaled to plant units) and actuator pins. */
 export interface Wiring {
   actuators: ActuatorWire[];
   sensors: SensorWire[];

@@ -10,6 +10,7 @@ import type { Controller, TrackingTask } from './task.ts';
 import { Core } from '../../host/core/core.ts';
 import { defaultCoreConfig, type CoreConfig, type CoreEngine } from '../../host/core/config.ts';
 
+/** PD alone on the task's gains. */
 export function pdController(task: TrackingTask): Controller {
   const pd = new PD(task.joints, task.pd);
   const n = task.joints;
@@ -42,6 +43,7 @@ export function networkConfig(task: TrackingTask, engine: CoreEngine, seed: numb
   });
 }
 
+/** PD plus the core's feed-forward; exposes the core, the last commands, and freeze(). */
 export interface NetworkController extends Controller {
   /** Stop learning from now on (the frozen baseline). */
   freeze(): void;

@@ -8,6 +8,7 @@ import { runTracking, type Trace } from './runner.ts';
 import { recoveryTime, rms, type Phases } from './metrics.ts';
 import type { CoreEngine } from '../../host/core/config.ts';
 
+/** What the demo runs: plant, scenario, engine, simulated seconds, seed. */
 export interface DemoOptions {
   plant: string;
   scenario: string;
@@ -16,6 +17,7 @@ export interface DemoOptions {
   seed: number;
 }
 
+/** One controller's row of the demo table: RMS error before and after the change, recovery time. */
 export interface DemoRow {
   controller: string;
   /** RMS tracking error (rad) between the end of the warm-up and the change. */
@@ -26,6 +28,7 @@ export interface DemoRow {
   recoverySeconds: number | null;
 }
 
+/** The demo's options, phases, one row per controller, and every controller's trace. */
 export interface DemoResult {
   plant: string;
   scenario: string;
@@ -49,10 +52,12 @@ export function demoControllerNames(plant: string, engine: CoreEngine): string[]
   return ['PD alone', 'frozen network', TASKS[plant].makeAdaptive().name, `online deep e-prop (${engine})`, rlsFeedforwardController(TASKS[plant]).name];
 }
 
+/** The demo's phases for a run of `seconds`: warm-up a quarter, the change at half. */
 export function phasesFor(seconds: number): Phases {
   return { warmup: 0.25 * seconds, change: 0.5 * seconds, end: seconds };
 }
 
+/** The `deeptrace run` comparison in process: every controller on the same task, scenario and seed. */
 export function runDemo(o: DemoOptions, hooks: DemoHooks = {}): DemoResult {
   const task: TrackingTask = TASKS[o.plant];
   const scenario: Scenario = SCENARIOS[o.scenario];

@@ -1,5 +1,6 @@
 // Tracking metrics: RMS error per phase, windowed RMS, time to recover after a change.
 
+/** Times (s) of a run: end of the warm-up, the change (disturbance), the end. */
 export interface Phases {
   /** Seconds: learning-only warm-up ends, the disturbance happens, the run ends. */
   warmup: number;

@@ -5,6 +5,7 @@ import type { Scenario } from './scenarios.ts';
 import type { Phases } from './metrics.ts';
 import type { ReferenceSample } from '../reference.ts';
 
+/** A run's record per control step: tracking error, positions, references and commands. */
 export interface Trace {
   controller: string;
   dt: number;
@@ -16,6 +17,7 @@ export interface Trace {
   command: Float64Array;
 }
 
+/** Callbacks of a tracking run: after every step, and at the end of the warm-up. */
 export interface RunHooks {
   /** Called every control step, after it (k = step index). */
   onStep?(k: number, trace: Trace): void;
@@ -79,6 +81,7 @@ export class TrackingLoop {
   }
 }
 
+/** Runs one controller on the task's plant through the scenario and phases; returns its trace. */
 export function runTracking(task: TrackingTask, controller: Controller, scenario: Scenario, phases: Phases, seed: number, hooks: RunHooks = {}): Trace {
   const loop = new TrackingLoop(task, controller.name, scenario, phases, seed);
   for (let k = 0; k < loop.steps; k++) {

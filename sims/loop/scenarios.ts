@@ -1,6 +1,7 @@
 // Disturbance scenarios: what changes halfway through a run.
 import type { Disturbance } from '../plant.ts';
 
+/** A disturbance applied at the change time (or none), with a description. */
 export interface Scenario {
   name: string;
   description: string;
@@ -8,6 +9,7 @@ export interface Scenario {
   change: Disturbance | null;
 }
 
+/** The scenarios by name: payload, friction, gain-loss, sensor-noise, sensor-delay, none. */
 export const SCENARIOS: Record<string, Scenario> = {
   payload: { name: 'payload', description: 'the payload doubles', change: { kind: 'payload', scale: 2 } },
   friction: { name: 'friction', description: 'friction triples', change: { kind: 'friction', scale: 3 } },
@@ -17,4 +19,5 @@ export const SCENARIOS: Record<string, Scenario> = {
   none: { name: 'none', description: 'nothing changes', change: null },
 };
 
+/** The scenario names (`--scenario`). */
 export const SCENARIO_NAMES = Object.keys(SCENARIOS);

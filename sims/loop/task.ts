@@ -15,6 +15,7 @@ export interface Controller {
   command(obs: Float64Array, ref: ReferenceSample, t: number): Float64Array;
 }
 
+/** A plant, its reference, the PD loop, the network's features and output scale, and the classical adaptive controller for it. */
 export interface TrackingTask {
   plant: string;
   /** A fresh plant, started on the reference. */
@@ -107,5 +108,6 @@ export const motorTask: TrackingTask = {
   period: 2,
 };
 
+/** The tracking tasks by plant name (arm2, motor). */
 export const TASKS: Record<string, TrackingTask> = { arm2: arm2Task, motor: motorTask };
 export const TASK_PLANTS = Object.keys(TASKS);

@@ -29,6 +29,7 @@ export interface Arm2Params extends Arm2Physical {
   substeps: number;
 }
 
+/** Physical parameters of the default arm (link lengths, masses, inertias, friction, 100 Hz control, torque limits). */
 export const arm2Defaults: Arm2Params = {
   m1: 2.0,
   l1: 0.5,
@@ -49,6 +50,7 @@ export const arm2Defaults: Arm2Params = {
   substeps: 4,
 };
 
+/** The two-link arm in a vertical plane (torque inputs, joint angle and speed outputs), with payload, friction, gain, noise and delay disturbances. */
 export class Arm2 extends BasePlant<Arm2Params> {
   readonly name = 'arm2';
   readonly dt: number;

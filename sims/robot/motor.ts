@@ -39,6 +39,7 @@ export interface MotorParams {
   substeps: number;
 }
 
+/** Physical parameters of the default motor (12 V supply, inertia, friction, 100 Hz control). */
 export const motorDefaults: MotorParams = {
   R: 2.0,
   L: 2e-4,
@@ -77,6 +78,7 @@ export function motorDiscreteModel(p: MotorParams, dt = p.dt): { a: number; b: n
   return { a, b: ((1 - a) * beta) / alpha, c: (-(1 - a) * p.tauC) / alpha };
 }
 
+/** A DC motor with load (voltage input; angle and speed outputs), with payload, friction, gain, noise and delay disturbances. */
 export class Motor extends BasePlant<MotorParams> {
   readonly name = 'motor';
   readonly dt: number;
