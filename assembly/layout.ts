@@ -27,6 +27,7 @@
 //   XE     i32 Q12          deep-full: E^{k,l} for k = l+1..L, [n_k x n x P] each (ALIF: the v
 //                           components, then the q components, [n_k x n x P] each)
 //   XN     i32 Q12          deep-full: N^l [n_out x n x P]
+import { rowBytes } from './rows';
 import { cfg, F_N_IN, F_N_LAYERS, F_UNITS, F_N_OUT, F_RECURRENT, F_NEURON, F_ENGINE, F_INTERVAL, NEURON_ALIF, ENGINE_EPROP, ENGINE_DEEP_FACT, ENGINE_DEEP_FULL, MAX_LAYERS } from './config';
 
 export const HEADER_BYTES: usize = 32;
@@ -182,7 +183,7 @@ export function computeLayout(commit: bool): usize {
     const trace = p;
     let meta: usize = 0;
     if (H > 0) {
-      p = al4(p + <usize>H * S * 2);
+      p = al4(p + S * <usize>rowBytes(H)); // rows.ts
       meta = p; p += <usize>n * <usize>metaWords(H) * 4;
     } else if (engine == ENGINE_EPROP) p += S * 4;
     else if (engine == ENGINE_DEEP_FACT) p += <usize>(L - l) * S * 4;

@@ -105,7 +105,7 @@ function coefficients(l: i32, meta: usize, H: i32, mant: i32, T: i32, minSh: i32
     if (P == 0) continue;
     any = true;
     const bits = 64 - <i32>clz<i64>(P < 0 ? -P : P);
-    const lim = 13 - bits + T - (gi(meta, 1 + H + h) & 255);
+    const lim = kBits(H) - bits + T - (gi(meta, 1 + H + h) & 255);
     if (lim < sh) sh = lim;
   }
   if (!any) return -1;
@@ -113,23 +113,49 @@ function coefficients(l: i32, meta: usize, H: i32, mant: i32, T: i32, minSh: i32
   for (let h = 0; h < H; h++) {
     const P = <i64>gi(meta, 1 + h) * <i64>mant;
     const s = T - (gi(meta, 1 + H + h) & 255) - sh;
-    let k: i64 = s > 0 ? (s >= 63 ? 0 : (P + (<i64>1 << (s - 1))) >> s) : s < -40 ? (P > 0 ? 8191 : -8191) : P << (-s);
-    if (k > 8191) k = 8191;
-    if (k < -8191) k = -8191;
+    const kMax: i64 = (<i64>1 << kBits(H)) - 1;
+    let k: i64 = s > 0 ? (s >= 63 ? 0 : (P + (<i64>1 << (s - 1))) >> s) : s < -40 ? (P > 0 ? kMax : -kMax) : P << (-s);
+    if (k > kMax) k = kMax;
+    if (k < -kMax) k = -kMax;
     si(KBUF, h, <i32>k);
   }
   return sh;
 }
 
 
+/**
+ * Width of the stage mantissas (build-time constants below): i16 everywhere (the default), or i8 for
+ * one-stage rows and for the second stage of two-stage rows, which takes mcu-ref's state from
+ * 19,008 B to 15,616 B. Measured with W1 = 1, W20 = 2, W21 = 1 (an i8 stage keeps its row's true
+ * maximum, seenMax, so that its exponent follows the row): fixed-vs-float cosine >= 0.99 on every
+ * config of test/core/agreement.test.ts, pattern task 1.02-1.24x float64 on seeds 1-5, but 90.6k
+ * wasm instructions per mcu-ref learning step (seed 7; seeds 1-5: 76k-106k) against 69.9k with i16:
+ * the row pass costs ~17 % more per synapse and the learned weights leave more units active.
+ * |m| < mantMaxOf(H, h); per-row coefficients |k_h| <= 2^kBits(H) - 1, so sum_h k_h m_h fits an i32.
+ */
+/** rowPass (ADVANCE): an OR of the magnitudes of the new i8 mantissas of stage 0 and 1. */
+let seenMax0: i32 = 0, seenMax1: i32 = 0;
+
+/** Bytes of stage h's mantissa in a row of H stages: one-stage rows, then the two of two-stage rows. */
+const W1: i32 = 2, W20: i32 = 2, W21: i32 = 2;
+// @ts-ignore: decorator
+@inline function mantBytesOf(H: i32, h: i32): i32 { return H == 1 ? W1 : h == 0 ? W20 : W21; }
+// @ts-ignore: decorator
+@inline function mantMaxOf(H: i32, h: i32): i32 { return mantBytesOf(H, h) == 1 ? 127 : 32767; }
+// @ts-ignore: decorator
+@inline function kBits(H: i32): i32 { return (H == 1 ? W1 : W20 < W21 ? W20 : W21) == 1 ? 21 : 13; }
+/** Bytes per synapse of a row set's stages. */
+// @ts-ignore: decorator
+@inline export function rowBytes(H: i32): i32 { return H == 1 ? W1 : W20 + W21; }
+
 /** Largest |e^| of each layer this step (an upper bound: an OR of magnitudes), for the exponents. */
 const MAXE: usize = memory.data(MAX_LAYERS * 4, 16);
 
-/** Smallest exponent e <= 15 with (B >> e) < 32767: mantissas of values up to B fit an i16. */
+/** Smallest exponent e <= 15 with (B >> e) < mx: mantissas of values up to B fit below mx. */
 // @ts-ignore: decorator
-@inline function exponentFor(B: i64): i32 {
+@inline function exponentFor(B: i64, mx: i32): i32 {
   let e = 0;
-  while (e < 15 && (B >> e) >= 32767) e++;
+  while (e < 15 && (B >> e) >= <i64>mx) e++;
   return e;
 }
 
@@ -164,19 +190,21 @@ export function materialise(l: i32, j: i32, c: i32): void {
   const s0 = 15 - e0, s1 = 15 - e1;
   const maxX = ((<i64>(c < 0 ? -c : c) * <i64>gi(MAXE, l)) >> 12) + 1;
   const b1 = H > 1 ? gi(BIN + (<usize>(l * MAX_LAYERS) << 2), 1) : 0;
-  const ne0 = exponentFor((((<i64>t00 * top0) << e0) >> 15) + maxX + 2);
-  const ne1 = exponentFor(((((<i64>t11 * top1) << e1) + ((<i64>t10 * top0) << e0)) >> 15) + ((<i64>b1 * maxX) >> 15) + 3);
+  const ne0 = exponentFor((((<i64>t00 * top0) << e0) >> 15) + maxX + 2, mantMaxOf(H, 0));
+  const ne1 = exponentFor(((((<i64>t11 * top1) << e1) + ((<i64>t10 * top0) << e0)) >> 15) + ((<i64>b1 * maxX) >> 15) + 3, mantMaxOf(H, 1));
   const k0 = sh >= 0 ? gi(KBUF, 0) : 0;
   const k1 = sh >= 0 && H > 1 ? gi(KBUF, 1) : 0;
   const row = <usize>(j * P);
   if (H == 1) rowPass(1, true, l, row, P, sh, k0, 0, c, t00, 0, 0, s0, 0, ne0, 0, 0);
   else rowPass(2, true, l, row, P, sh, k0, k1, c, t00, t10, t11, s0, s1, ne0, ne1, b1);
-  // New maxima: the bounds the exponents came from.
-  const q0 = ((((<i64>t00 * top0) << e0) >> 15) + maxX + 2) >> ne0;
-  si(meta, 1 + H, ((q0 > 32767 ? 32767 : <i32>q0) << 8) | ne0);
+  // New maxima: for an i8 stage what the pass saw (an OR of magnitudes: below 2 max), so that its
+  // next exponent follows the row rather than a chain of bounds; for an i16 stage the bound the
+  // exponent came from.
+  const q0 = mantBytesOf(H, 0) == 1 ? <i64>seenMax0 : ((((<i64>t00 * top0) << e0) >> 15) + maxX + 2) >> ne0;
+  si(meta, 1 + H, ((q0 > mantMaxOf(H, 0) ? mantMaxOf(H, 0) : <i32>q0) << 8) | ne0);
   if (H > 1) {
-    const q1 = (((((<i64>t11 * top1) << e1) + ((<i64>t10 * top0) << e0)) >> 15) + ((<i64>b1 * maxX) >> 15) + 3) >> ne1;
-    si(meta, 2 + H, ((q1 > 32767 ? 32767 : <i32>q1) << 8) | ne1);
+    const q1 = mantBytesOf(H, 1) == 1 ? <i64>seenMax1 : (((((<i64>t11 * top1) << e1) + ((<i64>t10 * top0) << e0)) >> 15) + ((<i64>b1 * maxX) >> 15) + 3) >> ne1;
+    si(meta, 2 + H, ((q1 > mantMaxOf(H, 1) ? mantMaxOf(H, 1) : <i32>q1) << 8) | ne1);
   }
 }
 
@@ -219,16 +247,18 @@ export function flush(l: i32, j: i32): void {
   const half = sh > 0 ? 1 << (sh - 1) : 0;
   const rs = 32 - sh; // sh >= 1 when upd and not ACCUMULATE (coefficients())
   const clip = CLIP, clip2 = CLIP << 1;
-  // TRACE interleaves a synapse's H stages: stage h of synapse i at (i H + h) 2 bytes.
-  let p0 = layPtr(l, LF_TRACE) + (row << <usize>H);
-  const end = p0 + (<usize>P << <usize>H);
+  // TRACE interleaves a synapse's H stages, rowBytes(H) per synapse.
+  const stride = <usize>rowBytes(H);
+  let p0 = layPtr(l, LF_TRACE) + row * stride;
+  const end = p0 + <usize>P * stride;
   let pw = layPtr(l, LF_W) + (row << 1);
   const de = layPtr(l, LF_EPSV) - pw; // e^_q at pw + de (wrapping: only the sum is an address)
   let pg = ACCUMULATE ? layPtr(l, LF_GRAD) + (row << 2) : 0;
   let r = upd && !ACCUMULATE ? lcgNext(rngLoad()) : 0;
-  for (; p0 < end; p0 += <usize>H << 1, pw += 2) {
-    const m0 = <i32>load<i16>(p0);
-    const m1 = H > 1 ? <i32>load<i16>(p0, 2) : 0;
+  let mx0 = 0, mx1 = 0;
+  for (; p0 < end; p0 += stride, pw += 2) {
+    const m0 = mantBytesOf(H, 0) == 1 ? <i32>load<i8>(p0) : <i32>load<i16>(p0);
+    const m1 = H == 1 ? 0 : W21 == 1 ? <i32>load<i8>(p0 + <usize>W20) : <i32>load<i16>(p0 + <usize>W20);
     // The pending update, from the stored (old) stages.
     // (x = 0 needs no test: the rounding offset is below 2^sh, so the step is 0.)
     if (upd) {
@@ -246,11 +276,27 @@ export function flush(l: i32, j: i32): void {
     // The stages, advanced by M^d, with this step's input.
     if (ADVANCE) {
       const e = <i32>load<i16>(pw + de);
-      store<i16>(p0, <i16>(((t00 * m0 + R00) >> S00) + ((c * e + RC0) >> SC0)));
-      if (H > 1) store<i16>(p0, <i16>(((t11 * m1 + R11) >> S11) + ((t10 * m0 + R10) >> S10) + ((cb * e + RC1) >> SC1)), 2);
+      const n0 = ((t00 * m0 + R00) >> S00) + ((c * e + RC0) >> SC0);
+      if (mantBytesOf(H, 0) == 1) {
+        store<i8>(p0, <i8>n0);
+        mx0 |= n0 ^ (n0 >> 31);
+      } else {
+        store<i16>(p0, <i16>n0);
+      }
+      if (H > 1) {
+        const n1 = ((t11 * m1 + R11) >> S11) + ((t10 * m0 + R10) >> S10) + ((cb * e + RC1) >> SC1);
+        if (W21 == 1) {
+          store<i8>(p0 + <usize>W20, <i8>n1);
+          mx1 |= n1 ^ (n1 >> 31);
+        } else {
+          store<i16>(p0 + <usize>W20, <i16>n1);
+        }
+      }
     }
   }
   if (upd && !ACCUMULATE) rngStore(r);
+  seenMax0 = mx0;
+  seenMax1 = mx1;
 }
 
 /** learn(): adds L_j (M^d)_{H-1,h} to Gamma_h of every row with a signal (sig: i32 Q12 [n]). */
