@@ -58,8 +58,9 @@ export async function runRemoteDemo(client: DeviceClient, o: DemoOptions, hooks:
       await client.configure(cfg, { watchdogMs: hooks.watchdogMs ?? 1000 });
       await client.start();
       try {
-        const freeze = i === 1 ? () => client.learn(false) : undefined;
-        run = await runTrackingAsync(task, deviceController(client, task, names[i]), scenario, phases, o.seed, { ...common, onWarmupEnd: freeze });
+        const learner = deviceController(client, task, names[i]);
+        const freeze = i === 1 ? () => learner.freeze() : undefined;
+        run = await runTrackingAsync(task, learner, scenario, phases, o.seed, { ...common, onWarmupEnd: freeze });
       } finally {
         await client.stop().catch(() => {});
       }

@@ -1,7 +1,7 @@
 // The closed loop of sims/loop/runner.ts for a controller that answers asynchronously (its command
 // comes from a device over a link): same plant, scenario, timing and Trace, plus an abort signal.
 import type { ReferenceSample } from '../../sims/reference.ts';
-import type { TrackingTask } from '../../sims/loop/task.ts';
+import type { LearnerSignals, TrackingTask } from '../../sims/loop/task.ts';
 import type { Scenario } from '../../sims/loop/scenarios.ts';
 import type { Phases } from '../../sims/loop/metrics.ts';
 import { TrackingLoop, type Trace } from '../../sims/loop/runner.ts';
@@ -10,6 +10,8 @@ import { TrackingLoop, type Trace } from '../../sims/loop/runner.ts';
 export interface AsyncController {
   readonly name: string;
   command(obs: Float64Array, ref: ReferenceSample, t: number): Promise<Float64Array>;
+  /** Feedback-error learners only: what the last command was made of (recorded in the trace). */
+  readonly learner?: LearnerSignals;
 }
 
 /** Callbacks and abort signal of an asynchronous tracking run. */
@@ -42,7 +44,7 @@ export async function runTrackingAsync(task: TrackingTask, controller: AsyncCont
     } catch (err) {
       return { trace: loop.trace, steps: k, error: err as Error };
     }
-    loop.apply(k, u);
+    loop.apply(k, u, controller.learner);
     hooks.onStep?.(k, loop.trace);
   }
   return { trace: loop.trace, steps: loop.steps };

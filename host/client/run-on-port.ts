@@ -6,6 +6,7 @@ import { SCENARIOS } from '../../sims/loop/scenarios.ts';
 import { demoHeadline, demoTable } from '../report/table.ts';
 import { demoJson, writeReport } from '../report/write.ts';
 import { liveView } from '../report/live.ts';
+import { writeMcapFile } from '../report/mcap.ts';
 import { describeDevice, interruptSignal, openDevice } from './cli-port.ts';
 import { remoteDemoNames, runRemoteDemo, type RemoteDemoResult } from './remote-demo.ts';
 
@@ -17,6 +18,8 @@ export interface PortRunFlags {
   plot: boolean;
   out: string;
   report: boolean;
+  /** Also write the telemetry to this MCAP file (checked writable by the caller). */
+  mcap?: string;
 }
 
 export async function runOnPort(o: DemoOptions, f: PortRunFlags): Promise<void> {
@@ -52,13 +55,15 @@ export async function runOnPort(o: DemoOptions, f: PortRunFlags): Promise<void> 
   live?.finish();
   const { result, stopped } = r;
   const dir = f.report && result.traces.length > 0 ? await writeReport(result, f.out) : null;
+  const mcap = f.mcap !== undefined ? (result.traces.length > 0 ? await writeMcapFile(f.mcap, result, stopped) : null) : undefined;
   const note = stopped ? `stopped during '${stopped.controller}' at t = ${stopped.t.toFixed(2)} s (${stopped.reason}); the table covers what ran` : null;
   if (f.json) {
-    process.stdout.write(JSON.stringify({ ...demoJson(result), port: f.port, device: client.device, stopped, report: dir }) + '\n');
+    process.stdout.write(JSON.stringify({ ...demoJson(result), port: f.port, device: client.device, stopped, report: dir, ...(mcap !== undefined ? { mcap } : {}) }) + '\n');
   } else {
     if (note) process.stdout.write(`\n${note}\n`);
     if (result.rows.length > 0) process.stdout.write(`\n${demoHeadline(result)}\n\n${demoTable(result)}\n`);
     if (dir) process.stdout.write(`\nreport: ${dir}/report.html (table.json, series.csv, plot.svg)\n`);
+    if (mcap) process.stdout.write(`telemetry: ${mcap} (MCAP; open it in Foxglove)\n`);
   }
   if (stopped && stopped.reason !== 'interrupted') throw new Error(`run --port ${f.port}: ${stopped.reason}`);
 }

@@ -11,11 +11,16 @@ export function demoJson(r: DemoResult) {
   return { plant: r.plant, scenario: r.scenario, engine: r.engine, seconds: r.seconds, seed: r.seed, phases: r.phases, rows: r.rows };
 }
 
+/** A controller's name as a column prefix or topic name: 'online deep e-prop (deep-fact)' -> 'online_deep_e_prop_deep_fact'. */
+export function controllerKey(name: string): string {
+  return name.replace(/[^a-z0-9]+/gi, '_').replace(/_+$/, '').toLowerCase();
+}
+
 export function seriesCsv(r: DemoResult): string {
   const n = r.traces[0].position.length / r.traces[0].error.length;
   const head = ['t', ...Array.from({ length: n }, (_, i) => `reference_${i + 1}`)];
   for (const tr of r.traces) {
-    const key = tr.controller.replace(/[^a-z0-9]+/gi, '_').replace(/_+$/, '').toLowerCase();
+    const key = controllerKey(tr.controller);
     head.push(`${key}_error`, ...Array.from({ length: n }, (_, i) => `${key}_position_${i + 1}`), ...Array.from({ length: n }, (_, i) => `${key}_command_${i + 1}`));
   }
   const lines = [head.join(',')];

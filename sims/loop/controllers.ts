@@ -6,7 +6,7 @@
 import { PD } from '../control/pd.ts';
 import { Rls } from '../control/rls.ts';
 import type { ReferenceSample } from '../reference.ts';
-import type { Controller, TrackingTask } from './task.ts';
+import type { Controller, LearnerSignals, TrackingTask } from './task.ts';
 import { Core } from '../../host/core/core.ts';
 import { defaultCoreConfig, type CoreConfig, type CoreEngine } from '../../host/core/config.ts';
 
@@ -52,6 +52,8 @@ export interface NetworkController extends Controller {
   readonly uNet: Float64Array;
   /** Last PD command (actuator units). */
   readonly uPd: Float64Array;
+  /** uNet, uPd and whether the last step learned. */
+  readonly learner: LearnerSignals;
 }
 
 /** Feedback-error learning: u = u_pd + scale * y, and learn(err = -u_pd / scale) every step. */
@@ -68,6 +70,13 @@ export function networkController(task: TrackingTask, cfg: CoreConfig, name: str
     core,
     uNet,
     uPd,
+    learner: {
+      uNet,
+      uPd,
+      get learning() {
+        return learning;
+      },
+    },
     freeze() {
       learning = false;
     },

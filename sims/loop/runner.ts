@@ -1,6 +1,6 @@
 // The closed loop at the plant's fixed control rate: observe, command, step the plant; the
 // disturbance of the scenario at the change time. Records what the report and metrics need.
-import type { Controller, TrackingTask } from './task.ts';
+import type { Controller, LearnerSignals, TrackingTask } from './task.ts';
 import type { Scenario } from './scenarios.ts';
 import type { Phases } from './metrics.ts';
 import type { ReferenceSample } from '../reference.ts';
@@ -15,6 +15,16 @@ export interface Trace {
   position: Float64Array;
   reference: Float64Array;
   command: Float64Array;
+  /** Feedback-error learners only (a controller with `learner`): what their commands were made of. */
+  learner?: LearnerTrace;
+}
+
+export interface LearnerTrace {
+  /** Per step and joint (joint-major, like command): the network's part u_net and the PD part u_pd (actuator units). */
+  uNet: Float64Array;
+  uPd: Float64Array;
+  /** Per step: 1 if the learner learned on that step (from err = -u_pd / outputScale), else 0. */
+  learning: Uint8Array;
 }
 
 /** Callbacks of a tracking run: after every step, and at the end of the warm-up. */
@@ -38,7 +48,7 @@ export class TrackingLoop {
   private readonly warmupStep: number;
   private readonly joints: number;
 
-  constructor(private readonly task: TrackingTask, controller: string, private readonly scenario: Scenario, phases: Phases, seed: number, unfilled = 0) {
+  constructor(private readonly task: TrackingTask, controller: string, private readonly scenario: Scenario, phases: Phases, seed: number, private readonly unfilled = 0) {
     this.plant = task.makePlant(seed);
     const dt = this.plant.dt;
     this.steps = Math.round(phases.end / dt);
@@ -62,9 +72,10 @@ export class TrackingLoop {
     return { obs: this.plant.observe(), ref: this.task.reference.at(t), t, warmupEnds: k === this.warmupStep };
   }
 
-  /** Steps the plant with command u and records step k. */
-  apply(k: number, u: ArrayLike<number>): void {
+  /** Steps the plant with command u and records step k (and the learner's signals, if given). */
+  apply(k: number, u: ArrayLike<number>, learner?: LearnerSignals): void {
     const { plant, trace, joints: n } = this;
+    if (learner) this.recordLearner(k, learner);
     plant.step(u);
     const t = k * trace.dt;
     const next = this.task.reference.at(t + trace.dt);
@@ -79,6 +90,17 @@ export class TrackingLoop {
     if (!Number.isFinite(e2)) throw new Error(`${trace.controller}: the plant state became non-finite at t = ${t.toFixed(2)} s`);
     trace.error[k] = Math.sqrt(e2);
   }
+
+  private recordLearner(k: number, s: LearnerSignals): void {
+    const n = this.joints;
+    const size = this.steps * n;
+    const l = (this.trace.learner ??= { uNet: new Float64Array(size).fill(this.unfilled), uPd: new Float64Array(size).fill(this.unfilled), learning: new Uint8Array(this.steps) });
+    for (let i = 0; i < n; i++) {
+      l.uNet[k * n + i] = s.uNet[i];
+      l.uPd[k * n + i] = s.uPd[i];
+    }
+    l.learning[k] = s.learning ? 1 : 0;
+  }
 }
 
 /** Runs one controller on the task's plant through the scenario and phases; returns its trace. */
@@ -87,7 +109,8 @@ export function runTracking(task: TrackingTask, controller: Controller, scenario
   for (let k = 0; k < loop.steps; k++) {
     const { obs, ref, t, warmupEnds } = loop.prepare(k);
     if (warmupEnds) hooks.onWarmupEnd?.();
-    loop.apply(k, controller.command(obs, ref, t));
+    const u = controller.command(obs, ref, t);
+    loop.apply(k, u, controller.learner);
     hooks.onStep?.(k, loop.trace);
   }
   return loop.trace;

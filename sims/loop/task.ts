@@ -13,6 +13,20 @@ import type { Plant } from '../plant.ts';
 export interface Controller {
   readonly name: string;
   command(obs: Float64Array, ref: ReferenceSample, t: number): Float64Array;
+  /** Feedback-error learners only: what the last command was made of (the runner records it). */
+  readonly learner?: LearnerSignals;
+}
+
+/**
+ * The signals of a feedback-error learner's last command u = u_pd + u_net: the network's part, the
+ * PD part (the learning signal: err = -u_pd / outputScale) and whether it learned on that step.
+ */
+export interface LearnerSignals {
+  /** Network command u_net (actuator units), per joint. */
+  readonly uNet: Float64Array;
+  /** PD command u_pd (actuator units), per joint. */
+  readonly uPd: Float64Array;
+  readonly learning: boolean;
 }
 
 /** A plant, its reference, the PD loop, the network's features and output scale, and the classical adaptive controller for it. */

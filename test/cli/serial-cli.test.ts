@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { haveTool, repoRoot, runCli } from '../helpers.ts';
+import { readMcap } from '../mcap-read.ts';
 import { runCliAsync, startDeviceProcess, type DeviceProcess } from '../transport/pty-helpers.ts';
 import { startSocat } from '../../host/transport/socat.ts';
 import { SerialTransport } from '../../host/transport/serial.ts';
@@ -53,7 +54,8 @@ if (haveTool('socat', "the port commands are tested against 'deeptrace device --
 
   test('run --port --seconds 20: same table as the simulated run, and the online learner ends well below PD alone', async () => {
     const out = path.join(tmp, 'runs');
-    const r = runCli(['run', '--port', dev.hostPath, '--seconds', '20', '--json', '--out', out], { timeout: 60000 });
+    const mcap = path.join(tmp, 'port.mcap');
+    const r = runCli(['run', '--port', dev.hostPath, '--seconds', '20', '--json', '--out', out, '--mcap', mcap], { timeout: 60000 });
     assert.is(r.code, 0, r.stderr);
     const t = JSON.parse(r.stdout);
     assert.is(t.stopped, null);
@@ -64,6 +66,19 @@ if (haveTool('socat', "the port commands are tested against 'deeptrace device --
     assert.ok(online.rmsAfter < 0.6 * pd.rmsAfter, `after the change: online ${online.rmsAfter} vs PD ${pd.rmsAfter}`);
     assert.ok(online.rmsBefore < 0.6 * pd.rmsBefore, `before the change: online ${online.rmsBefore} vs PD ${pd.rmsBefore}`);
     assert.ok(existsSync(path.join(t.report, 'report.html')) && existsSync(path.join(t.report, 'series.csv')));
+    // --mcap: the device's networks have a learner channel too (u = u_pd + u_net as the device answered)
+    assert.is(t.mcap, mcap);
+    const { byTopic } = await readMcap(mcap);
+    for (const key of ['frozen_network', 'online_deep_e_prop_deep_fact']) {
+      const l = byTopic.get(`/${key}/learner`)!;
+      const u = byTopic.get(`/${key}/command`)!;
+      assert.is(l.length, 2000, key);
+      assert.is(u.length, 2000, key);
+      assert.ok(l.every((m, k) => m.data.learning === (key.startsWith('online') || k < 500)), `${key}: learning flags`);
+      assert.ok(l.every((m, k) => m.data.u_pd.every((p: number, j: number) => Math.abs(p + m.data.u_net[j] - u[k].data.u[j]) < 1e-9)), `${key}: u = u_pd + u_net`);
+    }
+    assert.is(byTopic.get('/pd_alone/learner'), undefined);
+    assert.equal(byTopic.get('/events')!.map((e) => e.data.kind), ['warmup_end', 'change']);
     await new Promise((res) => setTimeout(res, 100)); // the device's log, read while runCli blocked
     assert.match(dev.stderr(), /CONFIGURE: OK[\s\S]*START: OK[\s\S]*LEARN off: OK[\s\S]*STOP: OK/);
   });
@@ -105,12 +120,19 @@ if (haveTool('socat', "the port commands are tested against 'deeptrace device --
 
   test('run --port, Ctrl-C: STOP is sent, the report covers what ran, exit 0', async () => {
     const out = path.join(tmp, 'runs-interrupted');
-    const r = await runCliAsync(['run', '--port', dev.hostPath, '--seconds', '300', '--json', '--out', out], { interruptAfterMs: 2500 });
+    const mcap = path.join(tmp, 'interrupted.mcap');
+    const r = await runCliAsync(['run', '--port', dev.hostPath, '--seconds', '300', '--json', '--out', out, '--mcap', mcap], { interruptAfterMs: 2500 });
     assert.is(r.code, 0, r.stderr);
     const t = JSON.parse(r.stdout);
     assert.is(t.stopped.reason, 'interrupted');
     assert.ok(t.rows.length >= 1 && t.rows.length < 5);
     assert.ok(existsSync(path.join(t.report, 'report.html')));
+    // the MCAP file covers what ran too, and says where it stopped
+    const { byTopic } = await readMcap(mcap);
+    const stop = byTopic.get('/events')!.find((e) => e.data.kind === 'stopped');
+    assert.ok(stop, 'a stopped event');
+    assert.ok(Math.abs(stop!.data.t - t.stopped.t) < 1e-9, `${stop!.data.t} vs ${t.stopped.t}`);
+    assert.is(byTopic.get('/pd_alone/state')!.length, Math.round((t.stopped.controller === 'PD alone' ? t.stopped.t : 300) / 0.01));
     await new Promise((res) => setTimeout(res, 100));
     assert.match(dev.stderr().split('START: OK').pop()!, /STOP: OK/);
   });

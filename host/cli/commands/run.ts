@@ -12,6 +12,7 @@ import { liveView } from '../../report/live.ts';
 import { BAUD_HELP, baud, integer, oneOf, positive } from '../options.ts';
 import { DEFAULT_BAUD, FIRMATA_BAUD } from '../../transport/baud.ts';
 import { UsageError } from '../errors.ts';
+import { mcapPathProblem, writeMcapFile } from '../../report/mcap.ts';
 
 interface Flags {
   plant: string;
@@ -27,6 +28,7 @@ interface Flags {
   port?: string;
   firmata?: string;
   baud?: number;
+  mcap?: string;
 }
 
 export function runCommand(program: Command): void {
@@ -45,9 +47,16 @@ export function runCommand(program: Command): void {
     .option('--mode <mode>', 'tracking: feedback-error learning of the control command; forward-model: learn to predict the next sensor reading while PD tracks', oneOf('--mode', ['tracking', 'forward-model'] as const), 'tracking')
     .option('--port <path>', "run the network on a device at this serial port (e.g. the path 'deeptrace device --pty' prints); the plant stays simulated here. Ctrl-C stops: STOP is sent and the report covers what ran")
     .option('--firmata <path>', "drive a real Firmata board (StandardFirmata on an Uno; wiring in 'deeptrace firmata --help') with the learner on this PC: the same code path as the emulated rig of 'deeptrace firmata'; motor plant, no scenario, --seconds defaults to 24 per controller")
+    .option('--mcap <file>', "also write the run's telemetry to this MCAP file, which Foxglove opens: per controller the reference, joint positions, commands and tracking error, the networks' output and learning signal (u_pd, loss), and the events (end of the warm-up, the change); simulated time, JSON-schema channels")
     .option('--baud <rate>', `with --port or --firmata: ${BAUD_HELP} (default: ${DEFAULT_BAUD} with --port, ${FIRMATA_BAUD} with --firmata)`, baud('--baud'))
     .action(async (f: Flags) => {
       if (f.baud !== undefined && f.port === undefined && f.firmata === undefined) throw new UsageError('--baud goes with --port or --firmata');
+      if (f.mcap !== undefined) {
+        if (f.firmata !== undefined) throw new UsageError('--mcap goes with the simulated run or --port, not --firmata');
+        if (f.mode !== 'tracking') throw new UsageError('--mcap records --mode tracking only');
+        const problem = mcapPathProblem(f.mcap);
+        if (problem) throw new UsageError(`--mcap ${f.mcap}: cannot write it: ${problem}`);
+      }
       if (f.firmata !== undefined) {
         if (f.port !== undefined) throw new UsageError('--firmata and --port exclude each other');
         const { firmataAction } = await import('./firmata.ts');
@@ -74,12 +83,14 @@ export function runCommand(program: Command): void {
       });
       live?.finish();
       const dir = f.report ? await writeReport(result, f.out) : null;
+      const mcap = f.mcap !== undefined ? await writeMcapFile(f.mcap, result) : undefined;
       if (f.json) {
-        process.stdout.write(JSON.stringify({ ...demoJson(result), report: dir }) + '\n');
+        process.stdout.write(JSON.stringify({ ...demoJson(result), report: dir, ...(mcap !== undefined ? { mcap } : {}) }) + '\n');
         return;
       }
       process.stdout.write(`\n${demoHeadline(result)}\n\n${demoTable(result)}\n`);
       if (dir) process.stdout.write(`\nreport: ${dir}/report.html (table.json, series.csv, plot.svg)\n`);
+      if (mcap) process.stdout.write(`telemetry: ${mcap} (MCAP; open it in Foxglove)\n`);
     });
 }
 
