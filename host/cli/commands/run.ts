@@ -12,6 +12,7 @@ import { liveView } from '../../report/live.ts';
 import { BAUD_HELP, baud, integer, oneOf, positive } from '../options.ts';
 import { DEFAULT_BAUD, FIRMATA_BAUD } from '../../transport/baud.ts';
 import { UsageError } from '../errors.ts';
+import { checkSerialPort, makeOutputFolder } from '../paths.ts';
 
 interface Flags {
   plant: string;
@@ -43,7 +44,7 @@ export function runCommand(program: Command): void {
     .option('--out <dir>', 'where report folders go', 'runs')
     .option('--no-report', 'do not write a report folder')
     .option('--mode <mode>', 'tracking: feedback-error learning of the control command; forward-model: learn to predict the next sensor reading while PD tracks', oneOf('--mode', ['tracking', 'forward-model'] as const), 'tracking')
-    .option('--port <path>', "run the network on a device at this serial port (e.g. the path 'deeptrace device --pty' prints); the plant stays simulated here. Ctrl-C stops: STOP is sent and the report covers what ran")
+    .option('--port <path>', "run the network on a device at this serial port (e.g. the path 'deeptrace device --pty' prints); the plant stays simulated here. Ctrl-C stops: STOP is sent and the report covers what ran.")
     .option('--firmata <path>', "drive a real Firmata board (StandardFirmata on an Uno; wiring in 'deeptrace firmata --help') with the learner on this PC: the same code path as the emulated rig of 'deeptrace firmata'; motor plant, no scenario, --seconds defaults to 24 per controller")
     .option('--baud <rate>', `with --port or --firmata: ${BAUD_HELP} (default: ${DEFAULT_BAUD} with --port, ${FIRMATA_BAUD} with --firmata)`, baud('--baud'))
     .action(async (f: Flags) => {
@@ -51,11 +52,13 @@ export function runCommand(program: Command): void {
       if (f.firmata !== undefined) {
         if (f.port !== undefined) throw new UsageError('--firmata and --port exclude each other');
         const { firmataAction } = await import('./firmata.ts');
-        await firmataAction({ port: f.firmata, baud: f.baud, seconds: f.seconds ?? 24, seed: f.seed, engine: f.engine, scenario: 'none', sampling: 20, json: f.json, plot: f.plot, out: f.out, report: f.report });
+        await firmataAction({ port: f.firmata, portOption: '--firmata', baud: f.baud, seconds: f.seconds ?? 24, seed: f.seed, engine: f.engine, scenario: 'none', sampling: 20, json: f.json, plot: f.plot, out: f.out, report: f.report });
         return;
       }
       const o: DemoOptions = { plant: f.plant, scenario: f.scenario, engine: f.engine, seconds: f.seconds ?? TASKS[f.plant].defaultSeconds, seed: f.seed };
       if (f.port !== undefined && f.mode !== 'tracking') throw new UsageError('--port runs --mode tracking only');
+      if (f.port !== undefined) checkSerialPort('--port', f.port); // before --out makes a folder for a run that cannot start
+      if (f.report) makeOutputFolder('--out', f.out);
       if (f.port !== undefined) return (await import('../../client/run-on-port.ts')).runOnPort(o, { ...f, port: f.port });
       if (f.mode === 'forward-model') return forwardModel(o, f);
       const names = demoControllerNames(f.plant, f.engine);
