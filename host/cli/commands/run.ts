@@ -44,7 +44,7 @@ export function runCommand(program: Command): void {
     .option('--out <dir>', 'where report folders go', 'runs')
     .option('--no-report', 'do not write a report folder')
     .option('--mode <mode>', 'tracking: feedback-error learning of the control command; forward-model: learn to predict the next sensor reading while PD tracks', oneOf('--mode', ['tracking', 'forward-model'] as const), 'tracking')
-    .option('--port <path>', "run the network on a device at this serial port (e.g. the path 'deeptrace device --pty' prints); the plant stays simulated here. Ctrl-C stops: STOP is sent and the report covers what ran.")
+    .option('--port <path>', "run the network on a device at this serial port (e.g. the path 'deeptrace device --pty' prints); the plant stays simulated here. Ctrl-C stops: STOP is sent and the report covers what ran. If the device goes away the run stops the same way and exits 1 (no reconnect)")
     .option('--firmata <path>', "drive a real Firmata board (StandardFirmata on an Uno; wiring in 'deeptrace firmata --help') with the learner on this PC: the same code path as the emulated rig of 'deeptrace firmata'; motor plant, no scenario, --seconds defaults to 24 per controller")
     .option('--baud <rate>', `with --port or --firmata: ${BAUD_HELP} (default: ${DEFAULT_BAUD} with --port, ${FIRMATA_BAUD} with --firmata)`, baud('--baud'))
     .action(async (f: Flags) => {
