@@ -1,17 +1,20 @@
-// What the port commands of the CLI share: connecting with one-line errors (a path that does not
-// exist is a usage error, exit 2), describing a device, and Ctrl-C as an abort signal.
-import { UsageError } from '../cli/errors.ts';
+// What the port commands of the CLI share: connecting with one-line errors (a path that is no
+// serial port is a usage error, exit 2: host/cli/paths.ts), describing a device, and Ctrl-C as an
+// abort signal.
+import { checkSerialPort, serialOpenUsageError } from '../cli/paths.ts';
 import { DEFAULT_BAUD } from '../transport/baud.ts';
 import type { Hello } from '../protocol/index.ts';
 import { connectPort, type PortClientOptions } from './connect.ts';
 import type { DeviceClient } from './client.ts';
 
 export async function openDevice(port: string, opts: PortClientOptions = {}): Promise<DeviceClient> {
+  checkSerialPort('--port', port);
   try {
     return await connectPort(port, opts);
   } catch (err) {
+    const usage = serialOpenUsageError('--port', port, err);
+    if (usage) throw usage;
     const msg = (err as Error).message ?? String(err);
-    if (/ENOENT|No such file/i.test(msg)) throw new UsageError(`--port ${port}: no such serial port (see 'deeptrace list', or 'deeptrace device --pty' for a virtual one)`);
     if (/no answer/i.test(msg)) throw new Error(`--port ${port}: no HELLO from a device at ${opts.baudRate ?? DEFAULT_BAUD} baud (is a deeptrace device on the other end, at that rate?)`);
     throw new Error(`--port ${port}: ${msg.replace(/^Error:\s*/, '')}`);
   }

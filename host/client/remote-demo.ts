@@ -1,8 +1,9 @@
 // The online-adaptation demo with the learner on a device: the same task, scenario and table as
 // sims/loop/demo.ts, PD alone, the classical adaptive controller and the RLS baseline computed here, the frozen and
 // the online network on the device (CONFIGURE, START, sensor frames, LEARN off at the end of the
-// warm-up for the frozen one, STOP). Stops cleanly on the abort signal or a link failure and
-// returns what ran (traces of unfinished runs are NaN after their last step).
+// warm-up for the frozen one, STOP). Stops cleanly on the abort signal or a link failure (during a
+// device run or before one) and returns what ran (traces of unfinished runs are NaN after their
+// last step). It does not reconnect: the learner's state went with the device.
 import { TASKS } from '../../sims/loop/task.ts';
 import { SCENARIOS } from '../../sims/loop/scenarios.ts';
 import { networkConfig, pdController, rlsFeedforwardController } from '../../sims/loop/controllers.ts';
@@ -54,9 +55,15 @@ export async function runRemoteDemo(client: DeviceClient, o: DemoOptions, hooks:
     const common = { signal: hooks.signal, onStep: hooks.onStep ? (k: number, tr: Trace) => hooks.onStep!(i, k, totalSteps, tr) : undefined };
     let run: AsyncRun;
     if (onDevice) {
-      await client.stop();
-      await client.configure(cfg, { watchdogMs: hooks.watchdogMs ?? 1000 });
-      await client.start();
+      try {
+        await client.stop();
+        await client.configure(cfg, { watchdogMs: hooks.watchdogMs ?? 1000 });
+        await client.start();
+      } catch (err) {
+        // the device went away (or refused) while a host-side controller ran: what ran is kept
+        stopped = { controller: names[i], t: 0, reason: (err as Error).message };
+        break;
+      }
       try {
         const learner = deviceController(client, task, names[i]);
         const freeze = i === 1 ? () => learner.freeze() : undefined;

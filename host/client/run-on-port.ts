@@ -1,6 +1,7 @@
 // `deeptrace run --port PATH`: the tracking demo with the learner on a device. Same header, live
 // view, table and report as the simulated run. Ctrl-C stops after the current step: STOP is sent
-// and the report is written for what ran.
+// and the report is written for what ran (exit 0). A device that goes away stops the run the same
+// way, with exit 1: it is not waited for (monitor does that).
 import type { DemoOptions } from '../../sims/loop/demo.ts';
 import { SCENARIOS } from '../../sims/loop/scenarios.ts';
 import { demoHeadline, demoTable } from '../report/table.ts';
@@ -65,5 +66,6 @@ export async function runOnPort(o: DemoOptions, f: PortRunFlags): Promise<void> 
     if (dir) process.stdout.write(`\nreport: ${dir}/report.html (table.json, series.csv, plot.svg)\n`);
     if (mcap) process.stdout.write(`telemetry: ${mcap} (MCAP; open it in Foxglove)\n`);
   }
-  if (stopped && stopped.reason !== 'interrupted') throw new Error(`run --port ${f.port}: ${stopped.reason}`);
+  // No reconnect: the learner's state went with the device, so what ran is all there is.
+  if (stopped && stopped.reason !== 'interrupted') throw new Error(`run --port ${f.port} stopped during '${stopped.controller}' at t = ${stopped.t.toFixed(2)} s: ${stopped.reason}; the table covers what ran`);
 }

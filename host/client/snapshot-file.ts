@@ -1,8 +1,11 @@
 // Snapshot files on the host: a 16-byte header (magic 'DTSF', format 1, data length, CRC-32 over the
 // header's first 12 bytes and the data) followed by the device's snapshot bytes. Written to a temp
 // file in the same folder, fsynced, then renamed, so a crash never leaves half a file under the name.
+// A writer killed before the rename leaves its temp file; the next write of that file removes it.
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import path from 'node:path';
 import { crc32 } from '../protocol/index.ts';
+import { removeStale } from '../files/stale.ts';
 
 /** The first four bytes of a snapshot file. */
 export const SNAPSHOT_FILE_MAGIC = 'DTSF';
@@ -61,8 +64,9 @@ export function readSnapshotFile(file: string): Uint8Array {
   return decodeSnapshotFile(bytes, file);
 }
 
-/** Writes atomically: temp file next to `file`, fsync, rename. */
+/** Writes atomically: temp file next to `file`, fsync, rename. Temp files of dead writers go first. */
 export function writeSnapshotFile(file: string, data: Uint8Array): void {
+  removeStale(path.dirname(file), 'tmp', path.basename(file));
   const tmp = `${file}.tmp-${process.pid}`;
   try {
     const fd = openSync(tmp, 'w');

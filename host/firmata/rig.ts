@@ -164,7 +164,11 @@ async function serialLink(path: string, samplingMs: number, baudRate = FIRMATA_B
     plant: null,
     open: () => port.open(),
     boardSeconds: () => null,
-    close: () => closePort(port as unknown as SerialPortStream),
+    close: () => {
+      // a port that never answered (it failed to open) leaves firmata-io's 5 s report-version timer
+      clearTimeout(io.reportVersionTimeoutId);
+      return closePort(port as unknown as SerialPortStream);
+    },
     speed: () => null,
     failed,
   };

@@ -1,8 +1,10 @@
 // The report folder of a run: runs/<timestamp>/ with the table as JSON, the time series as CSV,
 // the plot as SVG and one self-contained HTML page with both. Written to a temporary folder first
-// and renamed, so a failed run never leaves half a report.
+// and renamed, so a failed run never leaves half a report. A run killed while writing (SIGKILL)
+// leaves its temp folder; the next report written to the same place removes it.
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { removeStale } from '../files/stale.ts';
 import type { DemoResult } from '../../sims/loop/demo.ts';
 import { demoHeadline, demoTable } from './table.ts';
 import { demoPlotSvg } from './plot.ts';
@@ -53,10 +55,14 @@ ${svg}
 `;
 }
 
-/** Writes files into a new folder outDir/<timestamp>/ atomically (temp folder, then rename). */
+/**
+ * Writes files into a new folder outDir/<timestamp>/ atomically (temp folder <timestamp>.partial-<pid>,
+ * then rename). The temp folders of runs that died in outDir are removed first.
+ */
 export async function writeFolder(outDir: string, files: () => Promise<Record<string, string>>, now = new Date()): Promise<string> {
   const stamp = now.toISOString().replace(/[:.]/g, '-');
   const final = path.resolve(outDir, stamp);
+  removeStale(path.resolve(outDir), 'partial');
   const tmp = `${final}.partial-${process.pid}`;
   mkdirSync(tmp, { recursive: true });
   try {

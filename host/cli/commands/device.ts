@@ -3,6 +3,7 @@
 // `--port PATH` runs it on a real serial port instead. Runs until Ctrl-C.
 import type { Command } from 'commander';
 import { UsageError } from '../errors.ts';
+import { checkSerialPort, serialOpenUsageError } from '../paths.ts';
 import { DEFAULT_BAUD } from '../../transport/baud.ts';
 import { BAUD_HELP, baud } from '../options.ts';
 
@@ -34,6 +35,7 @@ export function deviceCommand(program: Command): void {
       if (!!f.pty === (f.port !== undefined)) throw new UsageError('give exactly one of --pty (a virtual serial cable made with socat) or --port PATH');
       if (f.link !== undefined && !f.pty) throw new UsageError('--link goes with --pty');
       if (Buffer.byteLength(f.name) > 255) throw new UsageError('--name must be at most 255 bytes');
+      if (f.port !== undefined) checkSerialPort('--port', f.port);
       const { loadPublicKey } = await import('../../signing/keys.ts');
       let key;
       try {
@@ -61,8 +63,7 @@ export function deviceCommand(program: Command): void {
         transport = await SerialTransport.open(devicePath, { baudRate: f.baud });
       } catch (err) {
         await socat?.stop();
-        if ((err as Error).message.includes('No such file')) throw new UsageError(`--port ${devicePath}: no such serial port`);
-        throw err;
+        throw (f.port !== undefined ? serialOpenUsageError('--port', f.port, err) : null) ?? err;
       }
       const intr = interruptSignal();
       const device = new VirtualDevice(transport, { name: f.name, log: f.quiet ? undefined : say, publicKey: key?.key ?? null });

@@ -2,7 +2,6 @@
 // online learner on the motor through a Firmata board: a real Uno on --port, or (default) the
 // emulated ATmega328P running the real StandardFirmata .hex, or --sim (the sim IO plugin).
 // `firmataAction` is what `deeptrace run --firmata PATH` calls as well.
-import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { runFirmata, type FirmataOptions, type FirmataResult } from '../../firmata/rig.ts';
 import { SCENARIO_NAMES } from '../../../sims/loop/scenarios.ts';
@@ -11,11 +10,14 @@ import { demoTable } from '../../report/table.ts';
 import { demoJson, writeReport } from '../../report/write.ts';
 import { liveView } from '../../report/live.ts';
 import { UsageError } from '../errors.ts';
+import { checkSerialPort, makeOutputFolder, serialOpenUsageError } from '../paths.ts';
 import { BAUD_HELP, baud, integer, oneOf, positive } from '../options.ts';
 import { FIRMATA_BAUD } from '../../transport/baud.ts';
 
 export interface FirmataFlags {
   port?: string;
+  /** The option `port` came from, for error messages (default --port; run says --firmata). */
+  portOption?: string;
   /** Line rate of --port (undefined: FIRMATA_BAUD). */
   baud?: number;
   sim?: boolean;
@@ -41,7 +43,8 @@ export function firmataHeadline(r: FirmataResult): string {
 export async function firmataAction(f: FirmataFlags): Promise<FirmataResult> {
   if (f.port !== undefined && f.sim) throw new UsageError('--port and --sim exclude each other');
   if (f.baud !== undefined && f.port === undefined) throw new UsageError('--baud goes with --port (a real board)');
-  if (f.port !== undefined && !existsSync(f.port)) throw new UsageError(`no serial port at '${f.port}' (see 'deeptrace list')`);
+  if (f.port !== undefined) checkSerialPort(f.portOption ?? '--port', f.port);
+  if (f.report) makeOutputFolder('--out', f.out);
   const o: FirmataOptions = {
     ...(f.port !== undefined ? { path: f.port, baudRate: f.baud ?? FIRMATA_BAUD } : f.sim ? { sim: true } : { emulated: true }),
     seconds: f.seconds, seed: f.seed, engine: f.engine, scenario: f.scenario, samplingMs: f.sampling,
@@ -49,17 +52,33 @@ export async function firmataAction(f: FirmataFlags): Promise<FirmataResult> {
   const names = ['PD alone', `online deep e-prop (${f.engine})`];
   const tty = process.stderr.isTTY === true;
   const live = tty ? liveView(names, f.plot !== false) : null;
-  if (!f.json) process.stdout.write(`deeptrace firmata: ${o.path ?? (o.sim ? 'sim IO plugin' : 'emulated Uno (StandardFirmata)')}, ${f.seconds} s per controller\n`);
+  const header = () => {
+    if (!f.json) process.stdout.write(`deeptrace firmata: ${o.path ?? (o.sim ? 'sim IO plugin' : 'emulated Uno (StandardFirmata)')}, ${f.seconds} s per controller\n`);
+  };
+  // A real port shows it is no terminal (/dev/null) only when it is opened: its header waits for the
+  // board, so that such a port gets the usage error alone.
+  if (o.path === undefined) header();
   let announced = -1;
-  const r = await runFirmata(o, {
-    onStep(c, k, steps, trace) {
-      live?.update(c, k, steps, trace);
-      if (!tty && k === steps - 1 && c > announced) {
-        announced = c;
-        process.stderr.write(`deeptrace: ${names[c]} done (${c + 1}/${names.length})\n`);
-      }
-    },
-  });
+  let ready = false;
+  let r: FirmataResult;
+  try {
+    r = await runFirmata(o, {
+      onReady(c) {
+        if (c === 0 && o.path !== undefined) header();
+        ready = true;
+      },
+      onStep(c, k, steps, trace) {
+        live?.update(c, k, steps, trace);
+        if (!tty && k === steps - 1 && c > announced) {
+          announced = c;
+          process.stderr.write(`deeptrace: ${names[c]} done (${c + 1}/${names.length})\n`);
+        }
+      },
+    });
+  } catch (err) {
+    // only the first open can show the path was wrong; later failures are the board's
+    throw (o.path !== undefined && !ready ? serialOpenUsageError(f.portOption ?? '--port', o.path, err) : null) ?? err;
+  }
   live?.finish();
   const dir = f.report ? await writeReport(r, f.out) : null;
   if (f.json) {

@@ -13,6 +13,7 @@ import { BAUD_HELP, baud, integer, oneOf, positive } from '../options.ts';
 import { DEFAULT_BAUD, FIRMATA_BAUD } from '../../transport/baud.ts';
 import { UsageError } from '../errors.ts';
 import { mcapPathProblem, writeMcapFile } from '../../report/mcap.ts';
+import { checkSerialPort, makeOutputFolder } from '../paths.ts';
 
 interface Flags {
   plant: string;
@@ -34,7 +35,7 @@ interface Flags {
 export function runCommand(program: Command): void {
   program
     .command('run')
-    .description('closed-loop online adaptation on a simulated plant: PD alone, frozen network, classical adaptive controller and online deep e-prop, with a disturbance halfway (the learner runs here, on a device with --port, or drives a Firmata board with --firmata)')
+    .description('closed-loop online adaptation on a simulated plant: PD alone, frozen network, classical adaptive controller, online deep e-prop and a model-free RLS baseline, with a disturbance halfway (the learner runs here, on a device with --port, or drives a Firmata board with --firmata)')
     .option('--plant <name>', `plant: ${TASK_PLANTS.join('|')}`, oneOf('--plant', TASK_PLANTS), 'arm2')
     .option('--scenario <name>', `what changes halfway: ${SCENARIO_NAMES.join('|')}`, oneOf('--scenario', SCENARIO_NAMES), 'payload')
     .option('--engine <name>', `learning rule of the core: ${CORE_ENGINES.join('|')}`, oneOf('--engine', CORE_ENGINES), 'deep-fact')
@@ -45,7 +46,7 @@ export function runCommand(program: Command): void {
     .option('--out <dir>', 'where report folders go', 'runs')
     .option('--no-report', 'do not write a report folder')
     .option('--mode <mode>', 'tracking: feedback-error learning of the control command; forward-model: learn to predict the next sensor reading while PD tracks', oneOf('--mode', ['tracking', 'forward-model'] as const), 'tracking')
-    .option('--port <path>', "run the network on a device at this serial port (e.g. the path 'deeptrace device --pty' prints); the plant stays simulated here. Ctrl-C stops: STOP is sent and the report covers what ran")
+    .option('--port <path>', "run the network on a device at this serial port (e.g. the path 'deeptrace device --pty' prints); the plant stays simulated here. Ctrl-C stops: STOP is sent and the report covers what ran. If the device goes away the run stops the same way and exits 1 (no reconnect)")
     .option('--firmata <path>', "drive a real Firmata board (StandardFirmata on an Uno; wiring in 'deeptrace firmata --help') with the learner on this PC: the same code path as the emulated rig of 'deeptrace firmata'; motor plant, no scenario, --seconds defaults to 24 per controller")
     .option('--mcap <file>', "also write the run's telemetry to this MCAP file, which Foxglove opens: per controller the reference, joint positions, commands and tracking error, the networks' output and learning signal (u_pd, loss), and the events (end of the warm-up, the change); simulated time, JSON-schema channels")
     .option('--baud <rate>', `with --port or --firmata: ${BAUD_HELP} (default: ${DEFAULT_BAUD} with --port, ${FIRMATA_BAUD} with --firmata)`, baud('--baud'))
@@ -60,11 +61,13 @@ export function runCommand(program: Command): void {
       if (f.firmata !== undefined) {
         if (f.port !== undefined) throw new UsageError('--firmata and --port exclude each other');
         const { firmataAction } = await import('./firmata.ts');
-        await firmataAction({ port: f.firmata, baud: f.baud, seconds: f.seconds ?? 24, seed: f.seed, engine: f.engine, scenario: 'none', sampling: 20, json: f.json, plot: f.plot, out: f.out, report: f.report });
+        await firmataAction({ port: f.firmata, portOption: '--firmata', baud: f.baud, seconds: f.seconds ?? 24, seed: f.seed, engine: f.engine, scenario: 'none', sampling: 20, json: f.json, plot: f.plot, out: f.out, report: f.report });
         return;
       }
       const o: DemoOptions = { plant: f.plant, scenario: f.scenario, engine: f.engine, seconds: f.seconds ?? TASKS[f.plant].defaultSeconds, seed: f.seed };
       if (f.port !== undefined && f.mode !== 'tracking') throw new UsageError('--port runs --mode tracking only');
+      if (f.port !== undefined) checkSerialPort('--port', f.port); // before --out makes a folder for a run that cannot start
+      if (f.report) makeOutputFolder('--out', f.out);
       if (f.port !== undefined) return (await import('../../client/run-on-port.ts')).runOnPort(o, { ...f, port: f.port });
       if (f.mode === 'forward-model') return forwardModel(o, f);
       const names = demoControllerNames(f.plant, f.engine);
