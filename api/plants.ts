@@ -3,4 +3,4 @@
 export * from '../sims/index.ts';
 export { Arm2, arm2Defaults } from '../sims/robot/arm2.ts';
 export { Motor, motorDefaults } from '../sims/robot/motor.ts';
-export { SumOfSines, type ReferenceSample } from '../sims/reference.ts';
+export { SumOfSines, randomSmoothReference, type ReferenceSample, type RandomChannelSpec } from '../sims/reference.ts';

@@ -1,3 +1,5 @@
+import { Rng } from './random.ts';
+
 // Smooth periodic reference trajectories: per channel, offset + sum_j A_j sin(2 pi f_j t + phi_j), with
 // analytic first and second time derivatives. With commensurate frequencies (all multiples of f0) the
 // reference is periodic with period 1/f0.
@@ -56,4 +58,34 @@ export class SumOfSines {
     });
     return out;
   }
+}
+
+/** Per joint: where the random reference is centred and how far it may go from there. */
+export interface RandomChannelSpec {
+  offset: number;
+  /** The reference stays within offset +- excursion (the sum of its amplitudes). */
+  excursion: number;
+}
+
+/** Components per joint and the band of a random reference. */
+export const RANDOM_REFERENCE_COMPONENTS = 5;
+export const RANDOM_REFERENCE_BAND: readonly [number, number] = [0.05, 1.25];
+
+/**
+ * A seeded random smooth reference: per joint, RANDOM_REFERENCE_COMPONENTS sines with frequencies
+ * drawn uniformly in `band` Hz (so band-limited and, with incommensurate frequencies, not
+ * periodic over any run), random phases, and amplitudes drawn then scaled so that they sum to the
+ * excursion: the reference never leaves offset +- excursion.
+ */
+export function randomSmoothReference(seed: number, channels: readonly RandomChannelSpec[], band: readonly [number, number] = RANDOM_REFERENCE_BAND): SumOfSines {
+  const rng = new Rng(seed, 0x7265); // a stream of its own: the plant's noise uses others
+  return new SumOfSines(channels.map((ch) => {
+    const raw = Array.from({ length: RANDOM_REFERENCE_COMPONENTS }, () => ({
+      amplitude: rng.uniform(0.2, 1.2),
+      frequency: rng.uniform(band[0], band[1]),
+      phase: rng.uniform(0, 2 * Math.PI),
+    }));
+    const total = raw.reduce((a, c) => a + c.amplitude, 0);
+    return { offset: ch.offset, components: raw.map((c) => ({ ...c, amplitude: (c.amplitude / total) * ch.excursion })) };
+  }));
 }

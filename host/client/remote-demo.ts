@@ -4,7 +4,7 @@
 // warm-up for the frozen one, STOP). Stops cleanly on the abort signal or a link failure (during a
 // device run or before one) and returns what ran (traces of unfinished runs are NaN after their
 // last step). It does not reconnect: the learner's state went with the device.
-import { TASKS } from '../../sims/loop/task.ts';
+import { taskFor } from '../../sims/loop/task.ts';
 import { SCENARIOS } from '../../sims/loop/scenarios.ts';
 import { networkConfig, pdController, rlsFeedforwardController } from '../../sims/loop/controllers.ts';
 import type { CoreEngine } from '../core/config.ts';
@@ -40,7 +40,7 @@ export function remoteDemoNames(plant: string, engine: CoreEngine): string[] {
 
 /** The `deeptrace run` comparison with the networks on a device (run --port). */
 export async function runRemoteDemo(client: DeviceClient, o: DemoOptions, hooks: RemoteDemoHooks = {}): Promise<RemoteDemoResult> {
-  const task = TASKS[o.plant];
+  const task = taskFor(o.plant, o.reference ?? 'periodic', o.seed);
   const scenario = SCENARIOS[o.scenario];
   if (!task) throw new Error(`unknown plant '${o.plant}'`);
   if (!scenario) throw new Error(`unknown scenario '${o.scenario}'`);

@@ -9,6 +9,7 @@ interface Tabular {
   scenario: string;
   seconds: number;
   seed: number;
+  reference?: string;
   phases: Phases;
   rows: DemoRow[];
 }
@@ -27,7 +28,7 @@ export function demoTable(r: Tabular, what = 'RMS error', unit = 'rad', first = 
 export function demoHeadline(r: Tabular): string {
   const p = r.phases;
   return (
-    `${r.plant}, scenario '${r.scenario}' at t = ${p.change} s, ${r.seconds} s simulated, seed ${r.seed}; ` +
+    `${r.plant}, ${r.reference === 'random' ? `random smooth reference (seed ${r.seed})` : 'periodic reference'}, scenario '${r.scenario}' at t = ${p.change} s, ${r.seconds} s simulated, seed ${r.seed}; ` +
     `errors measured after the ${p.warmup} s warm-up; recovery = back within 1.2x of the pre-change error over one reference period`
   );
 }

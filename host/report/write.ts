@@ -10,7 +10,7 @@ import { demoHeadline, demoTable } from './table.ts';
 import { demoPlotSvg } from './plot.ts';
 
 export function demoJson(r: DemoResult) {
-  return { plant: r.plant, scenario: r.scenario, engine: r.engine, seconds: r.seconds, seed: r.seed, phases: r.phases, rows: r.rows };
+  return { plant: r.plant, reference: r.reference ?? 'periodic', scenario: r.scenario, engine: r.engine, seconds: r.seconds, seed: r.seed, phases: r.phases, rows: r.rows };
 }
 
 /** A controller's name as a column prefix or topic name: 'online deep e-prop (deep-fact)' -> 'online_deep_e_prop_deep_fact'. */

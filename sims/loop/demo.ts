@@ -1,7 +1,7 @@
 // The online-adaptation demo behind `npm start`: the same tracking task and disturbance for five
 // controllers, PD alone, the frozen network, the classical adaptive controller, online deep e-prop
 // and the model-free RLS baseline, with the numbers that say where we stand.
-import { TASKS, type Controller, type TrackingTask } from './task.ts';
+import { TASKS, taskFor, type Controller, type ReferenceKind, type TrackingTask } from './task.ts';
 import { SCENARIOS, type Scenario } from './scenarios.ts';
 import { pdController, networkController, networkConfig, rlsFeedforwardController } from './controllers.ts';
 import { runTracking, type Trace } from './runner.ts';
@@ -15,6 +15,8 @@ export interface DemoOptions {
   engine: CoreEngine;
   seconds: number;
   seed: number;
+  /** The reference tracked (default periodic; random: seeded with `seed`, sims/loop/task.ts taskFor). */
+  reference?: ReferenceKind;
 }
 
 /** One controller's row of the demo table: RMS error before and after the change, recovery time. */
@@ -35,6 +37,7 @@ export interface DemoResult {
   engine: CoreEngine;
   seconds: number;
   seed: number;
+  reference?: ReferenceKind;
   phases: Phases;
   rows: DemoRow[];
   traces: Trace[];
@@ -59,7 +62,7 @@ export function phasesFor(seconds: number): Phases {
 
 /** The `deeptrace run` comparison in process: every controller on the same task, scenario and seed. */
 export function runDemo(o: DemoOptions, hooks: DemoHooks = {}): DemoResult {
-  const task: TrackingTask = TASKS[o.plant];
+  const task: TrackingTask = taskFor(o.plant, o.reference ?? 'periodic', o.seed);
   const scenario: Scenario = SCENARIOS[o.scenario];
   if (!task) throw new Error(`unknown plant '${o.plant}'`);
   if (!scenario) throw new Error(`unknown scenario '${o.scenario}'`);

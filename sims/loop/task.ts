@@ -5,7 +5,7 @@ import { Arm2, arm2Defaults } from '../robot/arm2.ts';
 import { Motor, motorDefaults } from '../robot/motor.ts';
 import { SlotineLi } from '../control/slotine-li.ts';
 import { RlsMotorSpeedController } from '../control/rls.ts';
-import { SumOfSines, type ReferenceSample } from '../reference.ts';
+import { SumOfSines, randomSmoothReference, type ReferenceSample } from '../reference.ts';
 import type { PDOptions } from '../control/pd.ts';
 import type { Plant } from '../plant.ts';
 
@@ -70,25 +70,30 @@ function startOn(plant: Plant, ref: SumOfSines, joints: number, extra = 0): Plan
  * (Lambda = 8, K_D = [10, 4]: kp = Lambda K_D, kd = K_D), so the comparison is like for like.
  * Features: sin and cos of both absolute link angles, desired speeds and accelerations (scaled).
  */
-export const arm2Task: TrackingTask = {
-  plant: 'arm2',
-  makePlant: (seed) => startOn(new Arm2({ seed }), ARM2_REFERENCE, 2),
-  reference: ARM2_REFERENCE,
-  joints: 2,
-  pd: { kp: [80, 32], kd: [10, 4] },
-  features: (r) => [
-    Math.sin(r.pos[0]), Math.cos(r.pos[0]), Math.sin(r.pos[0] + r.pos[1]), Math.cos(r.pos[0] + r.pos[1]),
-    r.vel[0] / 3, r.vel[1] / 3, r.acc[0] / 10, r.acc[1] / 10,
-  ],
-  outputScale: 10,
-  makeAdaptive: () => {
-    const p = arm2Defaults;
-    const sl = new SlotineLi({ lambda: 8, kd: [10, 4], gamma: [1, 0.3, 0.3, 20, 0.02, 0.02], kinematics: { l1: p.l1, g: p.g }, dt: p.dt, tauMax: p.tauMax });
-    return { name: 'Slotine-Li adaptive', command: (obs, ref) => sl.update([obs[0], obs[1]], [obs[2], obs[3]], ref) };
-  },
-  defaultSeconds: 120,
-  period: 4,
-};
+function makeArm2Task(reference: SumOfSines): TrackingTask {
+  return {
+    plant: 'arm2',
+    makePlant: (seed) => startOn(new Arm2({ seed }), reference, 2),
+    reference,
+    joints: 2,
+    pd: { kp: [80, 32], kd: [10, 4] },
+    features: (r) => [
+      Math.sin(r.pos[0]), Math.cos(r.pos[0]), Math.sin(r.pos[0] + r.pos[1]), Math.cos(r.pos[0] + r.pos[1]),
+      r.vel[0] / 3, r.vel[1] / 3, r.acc[0] / 10, r.acc[1] / 10,
+    ],
+    outputScale: 10,
+    makeAdaptive: () => {
+      const p = arm2Defaults;
+      const sl = new SlotineLi({ lambda: 8, kd: [10, 4], gamma: [1, 0.3, 0.3, 20, 0.02, 0.02], kinematics: { l1: p.l1, g: p.g }, dt: p.dt, tauMax: p.tauMax });
+      return { name: 'Slotine-Li adaptive', command: (obs, ref) => sl.update([obs[0], obs[1]], [obs[2], obs[3]], ref) };
+    },
+    defaultSeconds: 120,
+    period: 4,
+  };
+}
+
+/** arm2 on its periodic reference (the demo's task). */
+export const arm2Task: TrackingTask = makeArm2Task(ARM2_REFERENCE);
 
 export const MOTOR_REFERENCE = new SumOfSines([{ components: [{ amplitude: 1.5, frequency: 0.5 }, { amplitude: 0.5, frequency: 1.5, phase: 1 }] }]);
 
@@ -97,31 +102,55 @@ export const MOTOR_REFERENCE = new SumOfSines([{ components: [{ amplitude: 1.5, 
  * cascade: an outer proportional angle loop gives a speed demand that an RLS-identified model
  * (forgetting factor 0.995) inverts to a voltage.
  */
-export const motorTask: TrackingTask = {
-  plant: 'motor',
-  makePlant: (seed) => startOn(new Motor({ seed }), MOTOR_REFERENCE, 1, 1),
-  reference: MOTOR_REFERENCE,
-  joints: 1,
-  pd: { kp: 10, kd: 0.2, uMax: motorDefaults.vMax },
-  features: (r) => [r.pos[0] / 2, r.vel[0] / 5, r.acc[0] / 20, Math.tanh(r.vel[0] / 0.5)],
-  outputScale: 4,
-  makeAdaptive: () => {
-    const dt = motorDefaults.dt;
-    const kPos = 20;
-    const rls = new RlsMotorSpeedController({ omegaS: motorDefaults.omegaS, vMax: motorDefaults.vMax, lambda: 0.995 });
-    return {
-      name: 'RLS adaptive',
-      command: (obs, ref, t) => {
-        const now = ref.vel[0] + kPos * (ref.pos[0] - obs[0]);
-        const next = MOTOR_REFERENCE.at(t + dt).vel[0] + kPos * (ref.pos[0] - obs[0]);
-        return Float64Array.of(rls.update(obs[1], now, next));
-      },
-    };
-  },
-  defaultSeconds: 30,
-  period: 2,
-};
+function makeMotorTask(reference: SumOfSines): TrackingTask {
+  return {
+    plant: 'motor',
+    makePlant: (seed) => startOn(new Motor({ seed }), reference, 1, 1),
+    reference,
+    joints: 1,
+    pd: { kp: 10, kd: 0.2, uMax: motorDefaults.vMax },
+    features: (r) => [r.pos[0] / 2, r.vel[0] / 5, r.acc[0] / 20, Math.tanh(r.vel[0] / 0.5)],
+    outputScale: 4,
+    makeAdaptive: () => {
+      const dt = motorDefaults.dt;
+      const kPos = 20;
+      const rls = new RlsMotorSpeedController({ omegaS: motorDefaults.omegaS, vMax: motorDefaults.vMax, lambda: 0.995 });
+      return {
+        name: 'RLS adaptive',
+        command: (obs, ref, t) => {
+          const now = ref.vel[0] + kPos * (ref.pos[0] - obs[0]);
+          const next = reference.at(t + dt).vel[0] + kPos * (ref.pos[0] - obs[0]);
+          return Float64Array.of(rls.update(obs[1], now, next));
+        },
+      };
+    },
+    defaultSeconds: 30,
+    period: 2,
+  };
+}
+
+/** The motor on its periodic reference. */
+export const motorTask: TrackingTask = makeMotorTask(MOTOR_REFERENCE);
 
 /** The tracking tasks by plant name (arm2, motor). */
 export const TASKS: Record<string, TrackingTask> = { arm2: arm2Task, motor: motorTask };
 export const TASK_PLANTS = Object.keys(TASKS);
+
+/** Which reference a run tracks: the periodic one of the task, or a seeded random smooth one. */
+export type ReferenceKind = 'periodic' | 'random';
+/** The values of `--reference`. */
+export const REFERENCE_KINDS: readonly ReferenceKind[] = ['periodic', 'random'];
+
+/**
+ * The task of `plant` on its periodic reference, or on a random smooth one (seed `seed`: sims/
+ * reference.ts randomSmoothReference) centred where the periodic one is and with the same reach
+ * (so within the same joint range) and the same highest frequency, which the learner has never seen.
+ */
+export function taskFor(plant: string, reference: ReferenceKind = 'periodic', seed = 1): TrackingTask {
+  const base = TASKS[plant];
+  if (!base) throw new Error(`unknown plant '${plant}'`);
+  if (reference === 'periodic') return base;
+  if (reference !== 'random') throw new Error(`unknown reference '${reference}' (periodic or random)`);
+  if (plant === 'arm2') return makeArm2Task(randomSmoothReference(seed, [{ offset: -1.2, excursion: 0.7 }, { offset: 0.8, excursion: 0.6 }]));
+  return makeMotorTask(randomSmoothReference(seed, [{ offset: 0, excursion: 2.0 }], [0.05, 1.5]));
+}

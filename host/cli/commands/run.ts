@@ -1,7 +1,7 @@
 // `deeptrace run`: the closed-loop online-adaptation demo on a simulated plant (what `npm start` runs).
 import type { Command } from 'commander';
 import { runDemo, CONTROLLER_COUNT, demoControllerNames, type DemoOptions } from '../../../sims/loop/demo.ts';
-import { TASKS, TASK_PLANTS } from '../../../sims/loop/task.ts';
+import { TASKS, TASK_PLANTS, REFERENCE_KINDS, type ReferenceKind } from '../../../sims/loop/task.ts';
 import { SCENARIOS, SCENARIO_NAMES } from '../../../sims/loop/scenarios.ts';
 import { CORE_ENGINES, type CoreEngine } from '../../core/config.ts';
 import { demoHeadline, demoTable } from '../../report/table.ts';
@@ -26,6 +26,7 @@ interface Flags {
   out: string;
   report: boolean;
   mode: 'tracking' | 'forward-model';
+  reference: ReferenceKind;
   port?: string;
   firmata?: string;
   baud?: number;
@@ -45,6 +46,7 @@ export function runCommand(program: Command): void {
     .option('--no-plot', 'no live plot on the terminal')
     .option('--out <dir>', 'where report folders go', 'runs')
     .option('--no-report', 'do not write a report folder')
+    .option('--reference <kind>', 'what to track: periodic (the task\'s periodic reference) or random (a seeded random smooth one, band-limited and within the same range, that the learner has never seen; seeded by --seed)', oneOf('--reference', REFERENCE_KINDS), 'periodic')
     .option('--mode <mode>', 'tracking: feedback-error learning of the control command; forward-model: learn to predict the next sensor reading while PD tracks', oneOf('--mode', ['tracking', 'forward-model'] as const), 'tracking')
     .option('--port <path>', "run the network on a device at this serial port (e.g. the path 'deeptrace device --pty' prints); the plant stays simulated here. Ctrl-C stops: STOP is sent and the report covers what ran. If the device goes away the run stops the same way and exits 1 (no reconnect)")
     .option('--firmata <path>', "drive a real Firmata board (StandardFirmata on an Uno; wiring in 'deeptrace firmata --help') with the learner on this PC: the same code path as the emulated rig of 'deeptrace firmata'; motor plant, no scenario, --seconds defaults to 24 per controller")
@@ -58,18 +60,22 @@ export function runCommand(program: Command): void {
         const problem = mcapPathProblem(f.mcap);
         if (problem) throw new UsageError(`--mcap ${f.mcap}: cannot write it: ${problem}`);
       }
+      if (f.firmata !== undefined && f.reference !== 'periodic') throw new UsageError('--reference random does not go with --firmata (the rig tracks its own reference)');
       if (f.firmata !== undefined) {
         if (f.port !== undefined) throw new UsageError('--firmata and --port exclude each other');
         const { firmataAction } = await import('./firmata.ts');
         await firmataAction({ port: f.firmata, portOption: '--firmata', baud: f.baud, seconds: f.seconds ?? 24, seed: f.seed, engine: f.engine, scenario: 'none', sampling: 20, json: f.json, plot: f.plot, out: f.out, report: f.report });
         return;
       }
-      const o: DemoOptions = { plant: f.plant, scenario: f.scenario, engine: f.engine, seconds: f.seconds ?? TASKS[f.plant].defaultSeconds, seed: f.seed };
+      const o: DemoOptions = { plant: f.plant, scenario: f.scenario, engine: f.engine, seconds: f.seconds ?? TASKS[f.plant].defaultSeconds, seed: f.seed, reference: f.reference };
       if (f.port !== undefined && f.mode !== 'tracking') throw new UsageError('--port runs --mode tracking only');
       if (f.port !== undefined) checkSerialPort('--port', f.port); // before --out makes a folder for a run that cannot start
       if (f.report) makeOutputFolder('--out', f.out);
       if (f.port !== undefined) return (await import('../../client/run-on-port.ts')).runOnPort(o, { ...f, port: f.port });
-      if (f.mode === 'forward-model') return forwardModel(o, f);
+      if (f.mode === 'forward-model') {
+        if (f.reference !== 'periodic') throw new UsageError('--reference random goes with --mode tracking');
+        return forwardModel(o, f);
+      }
       const names = demoControllerNames(f.plant, f.engine);
       const tty = process.stderr.isTTY === true;
       const live = tty ? liveView(names, f.plot) : null;
