@@ -31,10 +31,16 @@ export interface AsyncRun {
   error?: Error;
 }
 
+/** Steps between yields to the event loop (see runTrackingAsync). */
+const YIELD_EVERY = 500;
+
 /** runTracking for an asynchronous controller (a device); stops on abort or a link failure. */
 export async function runTrackingAsync(task: TrackingTask, controller: AsyncController, scenario: Scenario, phases: Phases, seed: number, hooks: AsyncRunHooks = {}): Promise<AsyncRun> {
   const loop = new TrackingLoop(task, controller.name, scenario, phases, seed, NaN);
   for (let k = 0; k < loop.steps; k++) {
+    // A controller computed here resolves in microtasks only: yield to the event loop now and then,
+    // so that Ctrl-C (a signal handler, a macrotask) can abort a long host-side run promptly.
+    if (k % YIELD_EVERY === YIELD_EVERY - 1) await new Promise<void>((resolve) => setImmediate(resolve));
     if (hooks.signal?.aborted) return { trace: loop.trace, steps: k };
     const { obs, ref, t, warmupEnds } = loop.prepare(k);
     if (warmupEnds) await hooks.onWarmupEnd?.();

@@ -49,14 +49,29 @@ export interface AsyncCliResult {
 }
 
 /** Runs `deeptrace ARGS`; with `interruptAfterMs`, sends SIGINT then (Ctrl-C). */
-export function runCliAsync(args: string[], opts: { interruptAfterMs?: number; timeoutMs?: number } = {}): Promise<AsyncCliResult> {
+/**
+ * The CLI as a child process. interruptAfterMs sends SIGINT after that long; interruptWhen sends it
+ * (then after interruptAfterMs more, default 0) once the predicate holds of the child's output so
+ * far, polled every 50 ms, so a loaded machine cannot interrupt the command before it has started
+ * what the test interrupts.
+ */
+export function runCliAsync(args: string[], opts: { interruptAfterMs?: number; interruptWhen?: (out: { stdout: string; stderr: string }) => boolean; timeoutMs?: number } = {}): Promise<AsyncCliResult> {
   const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], cwd: repoRoot, env: { ...process.env, FORCE_COLOR: '0' } });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d) => (stdout += d));
   child.stderr!.on('data', (d) => (stderr += d));
   const timers = [setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 60000)];
-  if (opts.interruptAfterMs !== undefined) timers.push(setTimeout(() => child.kill('SIGINT'), opts.interruptAfterMs));
+  if (opts.interruptWhen) {
+    const poll = setInterval(() => {
+      if (!opts.interruptWhen!({ stdout, stderr })) return;
+      clearInterval(poll);
+      timers.push(setTimeout(() => child.kill('SIGINT'), opts.interruptAfterMs ?? 0));
+    }, 50);
+    child.once('exit', () => clearInterval(poll));
+  } else if (opts.interruptAfterMs !== undefined) {
+    timers.push(setTimeout(() => child.kill('SIGINT'), opts.interruptAfterMs));
+  }
   return new Promise((resolve) => {
     child.once('exit', (code) => {
       timers.forEach(clearTimeout);
