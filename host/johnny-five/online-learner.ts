@@ -132,9 +132,13 @@ export class OnlineLearner extends EventEmitter {
     return this;
   }
 
-  /** Stops the loop and the motor, and disables the sensors' reports; emits 'stop'. */
+  /**
+   * Stops the loop and the motor and disables the sensors' reports (their johnny-five timers too,
+   * so a learner that never ran must be stopped as well before the program can exit); emits 'stop'
+   * when the loop was running.
+   */
   stop(): this {
-    if (!this.running) return this;
+    const was = this.running;
     this.running = false;
     this.board.io.removeListener(`analog-read-${this.lastChannel}`, this.onReport);
     this.motor.stop();
@@ -142,7 +146,7 @@ export class OnlineLearner extends EventEmitter {
       j5.disable();
       this.board.io.reportAnalogPin(wire.channel, 0);
     }
-    this.emit('stop');
+    if (was) this.emit('stop');
     return this;
   }
 

@@ -56,6 +56,11 @@ export interface NetworkController extends Controller {
   readonly learner: LearnerSignals;
 }
 
+const Q12 = 4096;
+/** |u| <= 8.0 network units (Q12), as on a device. */
+const U_LIMIT_Q12 = 32767;
+const toQ12 = (v: number) => Math.max(-0x80000000, Math.min(0x7fffffff, Math.round(v * Q12)));
+
 /** Feedback-error learning: u = u_pd + scale * y, and learn(err = -u_pd / scale) every step. */
 export function networkController(task: TrackingTask, cfg: CoreConfig, name: string): NetworkController {
   const pd = new PD(task.joints, task.pd);
@@ -80,15 +85,23 @@ export function networkController(task: TrackingTask, cfg: CoreConfig, name: str
     freeze() {
       learning = false;
     },
+    // The arithmetic of a device (host/device/fel.ts, the firmware's session): the PD command in Q12
+    // network units, err = -u_pd, u = u_pd + y clipped to +-8.0; so this run and `run --port` agree
+    // bit for bit.
     command(obs: Float64Array, ref: ReferenceSample) {
-      uPd.set(pd.update(ref.pos, obs.subarray(0, n), obs.subarray(n, 2 * n), ref.vel));
+      const pdRaw = pd.update(ref.pos, obs.subarray(0, n), obs.subarray(n, 2 * n), ref.vel);
       const y = core.step(task.features(ref));
-      for (let i = 0; i < n; i++) uNet[i] = task.outputScale * y[i];
-      if (learning) {
-        for (let i = 0; i < n; i++) err[i] = -uPd[i] / task.outputScale;
-        core.learn(err);
+      const u = new Float64Array(n);
+      for (let i = 0; i < n; i++) {
+        const pdQ = toQ12(pdRaw[i] / task.outputScale);
+        const uQ = Math.max(-U_LIMIT_Q12, Math.min(U_LIMIT_Q12, pdQ + Math.round(y[i] * Q12)));
+        uPd[i] = (pdQ / Q12) * task.outputScale;
+        u[i] = (uQ / Q12) * task.outputScale;
+        uNet[i] = u[i] - uPd[i];
+        err[i] = -pdQ / Q12;
       }
-      return Float64Array.from(uPd, (u, i) => u + uNet[i]);
+      if (learning) core.learn(err);
+      return u;
     },
   };
 }

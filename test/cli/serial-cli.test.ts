@@ -61,6 +61,10 @@ if (haveTool('socat', "the port commands are tested against 'deeptrace device --
     assert.is(t.stopped, null);
     assert.is(t.device.selfTestChecksum, SELF_TEST_CHECKSUM);
     assert.equal(t.rows.map((x: { controller: string }) => x.controller), ['PD alone', 'frozen network', 'Slotine-Li adaptive', 'online deep e-prop (deep-fact)', 'RLS feed-forward (no network)']);
+    // the same table as in process, bit for bit (the in-process controller does the device's arithmetic)
+    const local = runCli(['run', '--seconds', '20', '--json', '--no-report']);
+    assert.is(local.code, 0, local.stderr);
+    assert.equal(t.rows, JSON.parse(local.stdout).rows);
     const pd = t.rows[0];
     const online = t.rows[3];
     assert.ok(online.rmsAfter < 0.6 * pd.rmsAfter, `after the change: online ${online.rmsAfter} vs PD ${pd.rmsAfter}`);

@@ -6,7 +6,7 @@ import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { haveTool } from '../helpers.ts';
+import { haveTool, runCli } from '../helpers.ts';
 import { Core } from '../../host/core/core.ts';
 import { defaultCoreConfig } from '../../host/core/config.ts';
 import { Status, coreStatusToCode } from '../../host/protocol/codes.ts';
@@ -172,6 +172,20 @@ if (ok) {
       assert.is((await client.next('ERROR', 2000, (e) => e.code === Status.E_STATE)).code, Status.E_STATE, 'no SENSOR_FRAMEs in HAL mode');
     } finally {
       await disconnect();
+    }
+  });
+
+  test('run --port against the native firmware: the same table as in process, bit for bit', async () => {
+    const fw = new PtyDevice(binary, []);
+    await fw.start();
+    try {
+      const r = runCli(['run', '--port', fw.hostPath, '--seconds', '10', '--json', '--no-report'], { timeout: 120000 });
+      assert.is(r.code, 0, r.stderr);
+      const local = runCli(['run', '--seconds', '10', '--json', '--no-report']);
+      assert.is(local.code, 0, local.stderr);
+      assert.equal(JSON.parse(r.stdout).rows, JSON.parse(local.stdout).rows);
+    } finally {
+      await fw.stop();
     }
   });
 

@@ -90,6 +90,9 @@ test('stop() ends the data events; a snapshot restores the learned state bit for
     assert.throws(() => new OnlineLearner({ board, task, wiring: MOTOR_WIRING, samplingMs: 0 }), /samplingMs must be an integer 1\.\.1000, got 0/);
     const pd = new OnlineLearner({ board, task, wiring: MOTOR_WIRING, controller: 'pd', samplingMs: SAMPLING_MS });
     assert.throws(() => pd.snapshot(), /no learned state/);
+    other.stop();
+    pd.stop();
+    assert.is(stopped, 1, "stop() of a learner that never ran emits no 'stop'");
   } finally {
     await link.close();
   }
