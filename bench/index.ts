@@ -1,12 +1,17 @@
 // `npm run bench`: module size, memory, Node speed against the float64 reference, executed wasm
-// instructions per step, and an ESP32 estimate calibrated on WASM3's fib(24) figure.
-// `npm run bench -- --json` prints every number as one JSON object instead of the tables.
+// instructions per step, an ESP32 estimate calibrated on WASM3's fib(24) figure, and how well the
+// net learns the pattern-generation task (offline BPTT baseline vs the online rule; bench/learning.ts).
+// `npm run bench -- --json` prints every number as one JSON object instead of the tables;
+// `--no-learning` skips the learning table (the slow part: minutes); `--learning-jobs N` runs it on
+// N processes (default: one per core).
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CORE_WASM, describeStatus } from '../host/core/core.ts';
 import { buildFib, fibValue, fibWatInstructions, WASM3_ESP32_FIB_MS, WASM3_FIB_N, WASM3_REFERENCE } from './fib.ts';
 import { instrument, InstructionCounter, staticInstructionCounts } from './instrument.ts';
+import { LEARNING_SEEDS, learningRows, learningTable } from './learning.ts';
 import { fmt, int, renderTable, type Table } from './table.ts';
 import { DEFAULT_TIMING, timePerStep } from './timing.ts';
 import { BENCH_CONFIGS, describe, firingRates, makeCore, makeReference, SPIKE_P, TARGET_AMP, TARGET_PERIOD, Workload, type BenchConfig } from './workload.ts';
@@ -250,8 +255,24 @@ interface EspRow {
 
 // Main ------------------------------------------------------------------------------------------
 
-function main(): void {
+/** The value of `--name N` or `--name=N` on the command line, else undefined. */
+function option(name: string): string | undefined {
+  const args = process.argv.slice(2);
+  const i = args.indexOf(name);
+  if (i >= 0) return args[i + 1];
+  return args.find((a) => a.startsWith(`${name}=`))?.slice(name.length + 1);
+}
+
+async function main(): Promise<void> {
   const json = process.argv.includes('--json');
+  const learn = !process.argv.includes('--no-learning');
+  const jobsArg = option('--learning-jobs');
+  const jobs = jobsArg === undefined ? availableParallelism() : Number(jobsArg);
+  if (!Number.isInteger(jobs) || jobs < 1) {
+    console.error(`bench: --learning-jobs must be a positive integer, got ${JSON.stringify(jobsArg)}`);
+    process.exitCode = 2;
+    return;
+  }
   const started = process.hrtime.bigint();
 
   const release = moduleInfo(CORE_WASM);
@@ -266,6 +287,7 @@ function main(): void {
     return { config: r.config, mode: r.mode, instructions: r.mean, ms, maxHz: 1000 / ms };
   });
   const speed = speedRows();
+  const learning = learn ? await learningRows(LEARNING_SEEDS, jobs, (line) => console.error(`bench: ${line}`)) : null;
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
 
   const problems: string[] = [];
@@ -283,6 +305,7 @@ function main(): void {
       instructions: { warmupSteps: COUNT_WARMUP, countedSteps: COUNT_STEPS, regionsInstrumented: instrumented.regions, rows: counts },
       esp32: { calibration: cal, mhz: ESP32_MHZ, rows: esp },
       workload: { spikeProbability: SPIKE_P, targetAmplitude: TARGET_AMP, targetPeriod: TARGET_PERIOD },
+      learning,
       problems,
       seconds,
     }, null, 2));
@@ -293,6 +316,7 @@ function main(): void {
       speedTable(speed),
       countTable(counts, instrumented.regions),
       espTable(esp, cal),
+      ...(learning ? [learningTable(learning)] : []),
     ];
     const shapes = BENCH_CONFIGS.map(({ name, cfg }: BenchConfig) => `  ${name}: ${describe(cfg)}`);
     console.log(['deeptrace bench', ...shapes, ''].join('\n'));
@@ -386,4 +410,4 @@ function espTable(rows: EspRow[], cal: Calibration): Table {
   };
 }
 
-main();
+await main();

@@ -3,8 +3,7 @@
 // hyperparameters, seed and initial weights. Every seed must hold the bounds, not only the first.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Core } from '../../host/core/core.ts';
-import { PATTERN_CONFIG, patternParams, patternTask, trainCore, trainReference, PATTERN_ITERATIONS } from '../../host/tasks/pattern-generation.ts';
+import { PATTERN_CONFIG, corePatternParams, patternTask, trainCore, trainReference, PATTERN_ITERATIONS } from '../../host/tasks/pattern-generation.ts';
 
 /** Seeds and bounds: wasm NMSE <= MAX_NMSE and <= RATIO x the float64 run of the same rule. */
 const SEEDS = [1, 2, 3, 4, 5];
@@ -14,9 +13,7 @@ const RATIO = 1.3;
 for (const seed of SEEDS) {
   test(`pattern generation, seed ${seed}: wasm deep-fact reaches NMSE <= ${MAX_NMSE} within ${RATIO}x of float64 (${PATTERN_ITERATIONS} iterations)`, () => {
     const task = patternTask(seed);
-    const quantised = new Core().configure(PATTERN_CONFIG);
-    quantised.setParams(patternParams(PATTERN_CONFIG, seed));
-    const params = quantised.getParams();
+    const params = corePatternParams(PATTERN_CONFIG, seed);
     const core = trainCore(PATTERN_CONFIG, task, params, PATTERN_ITERATIONS);
     const ref = trainReference(PATTERN_CONFIG, task, params, PATTERN_ITERATIONS);
     assert.ok(core.nmse[0] > 0.5, `the task must start hard (first NMSE ${core.nmse[0]})`);

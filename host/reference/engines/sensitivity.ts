@@ -13,7 +13,8 @@ export class Sensitivity {
   /** S <- blockdiag(A_i) S, A_i = diag(leak) + u gPrev_i^T. */
   applySelf(leak: readonly number[], u: readonly number[], gPrev: Float64Array): void {
     const { n, cols, d, data } = this;
-    for (let i = 0; i < n; i++) for (let col = 0; col < cols; col++) applySelfBlock(data, (i * cols + col) * d, d, leak, u, gPrev, i * d);
+    const selfBlock = applySelfBlock; // read the import once (see LocalTrace.update)
+    for (let i = 0; i < n; i++) for (let col = 0; col < cols; col++) selfBlock(data, (i * cols + col) * d, d, leak, u, gPrev, i * d);
   }
 
   /** h[i, col] = g_i . S[i, col, :], the sensitivity of the layer's outputs. */
