@@ -18,6 +18,9 @@ import { retryEvery } from './reconnect.ts';
 
 /** The name the host sends in its HELLO. */
 export const HOST_NAME = 'deeptrace-host';
+/** Telemetry and error messages kept for a listener that is not there yet (DeviceClient). */
+const EARLY_LIMIT = 64;
+const EARLY_MS = 2000;
 /** Chunk sizes of SNAPSHOT_PUT and CORE_UPLOAD_CHUNK data. */
 export const TRANSFER_CHUNK = 1000;
 /**
@@ -64,9 +67,30 @@ export class DeviceClient extends EventEmitter<ClientEvents> {
   private lastError: { code: number; text: string; at: number } | null = null;
   private readonly o: Required<ClientOptions>;
 
+  /**
+   * Telemetry and device errors that came before anyone listened (a device may send them right
+   * after its HELLO, in the same read as the HELLO that connect() waits for): kept, at most
+   * EARLY_LIMIT, and given to the first listener of their event if they are at most EARLY_MS old.
+   */
+  private early: { event: 'telemetry' | 'device-error'; m: Telemetry | ErrorMessage; at: number }[] = [];
+
   private constructor(opts: ClientOptions) {
     super();
     this.o = { ackTimeoutMs: 250, retransmits: 3, replyTimeoutMs: 1000, reconnect: true, reconnectMs: 300, ...opts };
+    (this as EventEmitter).on('newListener', (event: string | symbol) => {
+      if (event !== 'telemetry' && event !== 'device-error') return;
+      // after the listener is added (newListener fires before)
+      queueMicrotask(() => {
+        const mine = this.early.filter((x) => x.event === event && Date.now() - x.at <= EARLY_MS);
+        this.early = this.early.filter((x) => x.event !== event);
+        for (const x of mine) this.emit(x.event, x.m as never);
+      });
+    });
+  }
+
+  private report(event: 'telemetry' | 'device-error', m: Telemetry | ErrorMessage): void {
+    if (this.listenerCount(event) > 0) this.emit(event, m as never);
+    else if (this.early.length < EARLY_LIMIT) this.early.push({ event, m, at: Date.now() });
   }
 
   /** Opens the transport and waits for the device's HELLO. */
@@ -106,8 +130,8 @@ export class DeviceClient extends EventEmitter<ClientEvents> {
     if (m.type === 'ERROR') this.lastError = { code: m.code, text: m.text, at: Date.now() };
     this.waiters.feed(e);
     if (m.type === 'HELLO') this.emit('hello', m);
-    else if (m.type === 'TELEMETRY') this.emit('telemetry', m);
-    else if (m.type === 'ERROR') this.emit('device-error', m);
+    else if (m.type === 'TELEMETRY') this.report('telemetry', m);
+    else if (m.type === 'ERROR') this.report('device-error', m);
   }
 
   private onClose(link: MessageLink, info: CloseInfo): void {

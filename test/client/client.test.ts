@@ -6,8 +6,9 @@ import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { MCU_SMALL } from '../../host/core/config.ts';
-import { Status } from '../../host/protocol/index.ts';
+import { Status, encodeMessage } from '../../host/protocol/index.ts';
 import { nullModemPair, type NullModem } from '../../host/transport/null-modem.ts';
+import { MessageLink } from '../../host/transport/link.ts';
 import { VirtualDevice } from '../../host/device/device.ts';
 import { DeviceClient, DeviceError, DisconnectedError, TimeoutError } from '../../host/client/index.ts';
 import { repoRoot } from '../helpers.ts';
@@ -25,6 +26,31 @@ function pair(opts: { dropToHost?: Lossy['drop']; dropToDevice?: Lossy['drop'] }
   const device = new VirtualDevice(devEnd, { publicKey: TEST_KEYS.publicKey });
   return { device, devEnd, hostEnd, a, b };
 }
+
+test('telemetry a device sends right after its HELLO reaches a listener added after connect()', async () => {
+  const [a, b] = nullModemPair();
+  const dev = new MessageLink(a);
+  dev.on('message', (e) => {
+    if (e.message.type !== 'HELLO') return;
+    // all three frames in one write, so the host reads them in one chunk: the telemetry and the
+    // error are decoded before connect()'s caller can add a listener
+    const frames = [
+      encodeMessage({ type: 'HELLO', protocolVersion: 1, coreVersion: 0x0102, selfTestChecksum: 1, name: 'eager' }, { seq: 1 }),
+      encodeMessage({ type: 'TELEMETRY', step: 10, loss: 0, flags: 0, values: [0, 0] }, { seq: 2 }),
+      encodeMessage({ type: 'ERROR', code: Status.E_WATCHDOG, text: 'early' }, { seq: 3 }),
+    ];
+    a.write(Uint8Array.from(frames.flatMap((f) => [0, ...f])));
+  });
+  const c = await DeviceClient.connect({ open: async () => b });
+  const tel: number[] = [];
+  const errs: string[] = [];
+  c.on('telemetry', (t) => tel.push(t.step));
+  c.on('device-error', (e) => errs.push(e.text));
+  await new Promise((r) => setTimeout(r, 50));
+  assert.equal(tel, [10]);
+  assert.equal(errs, ['early']);
+  await c.close();
+});
 
 test('hello, configure, start, sensor frames, telemetry, stop', async () => {
   const { device, hostEnd } = pair();
