@@ -26,10 +26,12 @@ export class PlantLoop {
   private windowSteps = 0;
   /** RMS tracking error (rad) of the last full window, NaN before one is full. */
   lastWindowRms = NaN;
+  /** The largest window RMS so far (rad), NaN before a window is full. */
+  worstWindowRms = NaN;
   /** Times the plant state went non-finite and was started again on the reference. */
   restarts = 0;
 
-  constructor(private readonly seed: number) {
+  constructor(private readonly seed: number, private readonly onWindow: (rms: number) => void = () => {}) {
     this.plant = this.task.makePlant(seed);
     this.pd = new PD(this.task.joints, this.task.pd);
     this.n = this.task.joints;
@@ -66,6 +68,8 @@ export class PlantLoop {
     this.e2 += e2;
     if (++this.windowSteps === ERROR_WINDOW) {
       this.lastWindowRms = Math.sqrt(this.e2 / ERROR_WINDOW);
+      if (!(this.worstWindowRms >= this.lastWindowRms)) this.worstWindowRms = this.lastWindowRms;
+      this.onWindow(this.lastWindowRms);
       this.e2 = 0;
       this.windowSteps = 0;
     }

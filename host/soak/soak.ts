@@ -41,7 +41,7 @@ export const FAULT_WEIGHTS: Record<FaultKind, number> = { corrupt: 30, drop: 30,
 export const SOAK_DEFAULTS = {
   seed: 1,
   faultEvery: 5000,
-  saveEvery: 10_000,
+  saveEvery: 2000,
   watchdogMs: 250,
   telemetryEvery: 100,
   replyTimeoutMs: 50,
@@ -122,8 +122,9 @@ export interface SoakResult {
   rejectedFrames: number;
   deviceBoots: number;
   plantRestarts: number;
-  /** RMS tracking error of the last full 10^4-step window (rad). */
+  /** RMS tracking error of the last full 10^4-step window, and of the worst one (rad). */
   trackingRms: number;
+  trackingRmsWorst: number;
   snapshotBytes: number;
   rssStartBytes: number;
   rssEndBytes: number;
@@ -207,7 +208,7 @@ class Soak {
     this.rng = new Rng(this.seed, 0x50a4);
     this.wire = new WireFaults(new Rng(this.seed, 0x3172e), (d) => this.onDamage(d));
     this.target = new SoakTarget(o.target);
-    this.plant = new PlantLoop(this.seed);
+    this.plant = new PlantLoop(this.seed, (rms) => this.log(`tracking RMS of the last 10^4 steps: ${rms.toFixed(4)} rad (step ${this.r.steps})`));
     this.nOut = this.plant.task.joints;
     // the first faults are one of each kind, in a seeded order; then drawn by FAULT_WEIGHTS
     this.firstKinds = [...FAULT_KINDS];
@@ -221,7 +222,7 @@ class Soak {
       target: o.target, device: '', seed: this.seed, steps: 0, pdOnlySteps: 0, seconds: 0, stepsPerSecond: 0,
       faults: perKind(), recoveries: perKind(), outageMaxMs: perKind(),
       invalidActuatorFrames: 0, learnedStateLosses: 0, watchdogMisses: 0, watchdogLatencyMaxMs: 0, watchdogMs: this.watchdogMs, watchdogTrips: 0,
-      saves: 0, stateChecks: 0, retransmits: 0, resyncs: 0, rejectedFrames: 0, deviceBoots: 0, plantRestarts: 0, trackingRms: NaN,
+      saves: 0, stateChecks: 0, retransmits: 0, resyncs: 0, rejectedFrames: 0, deviceBoots: 0, plantRestarts: 0, trackingRms: NaN, trackingRmsWorst: NaN,
       snapshotBytes: 0, rssStartBytes: 0, rssEndBytes: 0, interrupted: false,
     };
   }
@@ -285,6 +286,7 @@ class Soak {
     r.stepsPerSecond = r.steps / r.seconds;
     r.rssEndBytes = process.memoryUsage().rss;
     r.trackingRms = this.plant.lastWindowRms;
+    r.trackingRmsWorst = this.plant.worstWindowRms;
     r.plantRestarts = this.plant.restarts;
     r.deviceBoots = this.target.boots;
     r.rejectedFrames = this.rejectedBefore + (this.client?.stats?.rejected ?? 0);

@@ -48,7 +48,8 @@ export function soakTable(results: SoakResult[]): string {
     ['steps on PD alone (actuator frame lost)', ...col((r) => int(r.pdOnlySteps))],
     ['frames rejected by the host', ...col((r) => int(r.rejectedFrames))],
     ['device boots', ...col((r) => int(r.deviceBoots))],
-    ['tracking RMS, last 10^4 steps (rad)', ...col((r) => (Number.isFinite(r.trackingRms) ? r.trackingRms.toFixed(4) : 'n/a'))],
+    ['tracking RMS per 10^4 steps: last / worst (rad)', ...col((r) => (Number.isFinite(r.trackingRms) ? `${r.trackingRms.toFixed(4)} / ${r.trackingRmsWorst.toFixed(4)}` : 'n/a'))],
+    ['plant restarts (its state went non-finite)', ...col((r) => int(r.plantRestarts))],
     ['host memory (RSS): start -> end', ...col((r) => `${mb(r.rssStartBytes)} -> ${mb(r.rssEndBytes)}`)],
   ];
   const w = rows[0].map((_, c) => Math.max(...rows.map((x) => x[c].length)));
