@@ -6,7 +6,10 @@
  * firmware runs its own control loop (HAL mode) on a simulated joint, so that path runs here too.
  *
  *   dt_fw [--store DIR] [--local] PORT   serve the protocol on PORT ("-" = stdin/stdout)
- *   dt_fw --self-test                    print the core's self-test checksum and exit */
+ *   dt_fw --self-test                    print the core's self-test checksum and exit
+ * --store-cut-at N (fault injection for npm run soak): after N bytes of store writes the process
+ * kills itself (SIGKILL) where it stands, as a power cut would; the blob being written keeps the
+ * first bytes in its temporary file. */
 #include "dt_config.h"
 #if defined(DT_BOARD_POSIX)
 
@@ -14,6 +17,7 @@
 #include <fcntl.h>
 #include <math.h>
 #include <poll.h>
+#include <signal.h>
 #include <sys/mman.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,10 +30,28 @@
 static int fd_in = -1, fd_out = -1;
 static const char *store_dir;
 static int local_loop;
+static long long store_cut_at = -1; /* --store-cut-at N; -1: never */
+static unsigned long long store_written; /* bytes of store writes so far */
 
 static void usage(void)
 {
-    fprintf(stderr, "usage: dt_fw [--store DIR] [--local] PORT | dt_fw --self-test\n");
+    fprintf(stderr, "usage: dt_fw [--store DIR [--store-cut-at N]] [--local] PORT | dt_fw --self-test\n");
+}
+
+/* How many of the next n bytes of a store write come before the --store-cut-at power cut. */
+static uint32_t cut_budget(uint32_t n)
+{
+    if (store_cut_at < 0) return n;
+    unsigned long long left = (unsigned long long)store_cut_at > store_written ? (unsigned long long)store_cut_at - store_written : 0;
+    return left < n ? (uint32_t)left : n;
+}
+
+/* The power cut: what was written to fd stays, nothing after it happens. */
+static void cut_now(int fd)
+{
+    fsync(fd);
+    dt_hal_log("store: power cut (--store-cut-at)");
+    kill(getpid(), SIGKILL);
 }
 
 int dt_hal_init(int argc, char **argv)
@@ -38,6 +60,11 @@ int dt_hal_init(int argc, char **argv)
     int self_test = 0;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--store") == 0 && i + 1 < argc) store_dir = argv[++i];
+        else if (strcmp(argv[i], "--store-cut-at") == 0 && i + 1 < argc) {
+            char *end;
+            store_cut_at = strtoll(argv[++i], &end, 10);
+            if (*end != '\0' || end == argv[i] || store_cut_at < 0) { usage(); return -1; }
+        }
         else if (strcmp(argv[i], "--self-test") == 0) self_test = 1;
         else if (strcmp(argv[i], "--local") == 0) local_loop = 1;
         else if (argv[i][0] == '-' && argv[i][1] != '\0') { usage(); return -1; }
@@ -148,13 +175,16 @@ int dt_hal_store_put(const char *key, const dt_span *parts, int nparts)
     if (fd < 0) return -1;
     for (int i = 0; i < nparts; i++) {
         const uint8_t *p = parts[i].p;
-        uint32_t n = parts[i].n;
-        while (n) {
-            ssize_t w = write(fd, p, n);
+        uint32_t n = parts[i].n, m = cut_budget(n);
+        while (m) {
+            ssize_t w = write(fd, p, m);
             if (w <= 0) { close(fd); unlink(tmp); return -1; }
             p += w;
             n -= (uint32_t)w;
+            m -= (uint32_t)w;
+            store_written += (unsigned long long)w;
         }
+        if (n) cut_now(fd);
     }
     if (fsync(fd) != 0 || close(fd) != 0 || rename(tmp, dst) != 0) { unlink(tmp); return -1; }
     int dir = open(store_dir, O_RDONLY);
@@ -255,13 +285,17 @@ int dt_hal_store_write(const char *key, uint32_t off, const uint8_t *p, uint32_t
         return -1;
     int fd = open(path, O_WRONLY);
     if (fd < 0) return -1;
-    while (n) {
-        ssize_t w = pwrite(fd, p, n, (off_t)off);
+    uint32_t m = cut_budget(n);
+    while (m) {
+        ssize_t w = pwrite(fd, p, m, (off_t)off);
         if (w <= 0) { close(fd); return -1; }
         p += w;
         off += (uint32_t)w;
         n -= (uint32_t)w;
+        m -= (uint32_t)w;
+        store_written += (unsigned long long)w;
     }
+    if (n) cut_now(fd);
     return close(fd);
 }
 

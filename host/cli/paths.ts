@@ -14,6 +14,7 @@ function what(st: Stats): string {
   if (st.isFIFO()) return 'a named pipe';
   if (st.isSocket()) return 'a socket';
   if (st.isBlockDevice()) return 'a block device';
+  if (st.isCharacterDevice()) return 'a character device';
   return 'not a character device';
 }
 
@@ -61,7 +62,7 @@ function reason(err: unknown): string {
  * before the run, so that a bad --out fails at once instead of after the run. The parents are made
  * one at a time: Node 20's recursive mkdir never returns under /proc.
  */
-export function makeOutputFolder(option: string, dir: string): void {
+export function makeOutputFolder(option: string, dir: string, allowed = FOLDER_ALLOWED, made = 'a report folder'): void {
   const missing: string[] = [];
   let p = path.resolve(dir);
   while (!existsSync(p)) {
@@ -69,17 +70,22 @@ export function makeOutputFolder(option: string, dir: string): void {
     p = path.dirname(p);
   }
   const st = statSync(p);
-  if (!st.isDirectory()) throw new UsageError(`${option} ${dir}: ${p} is ${what(st)}, not a folder; ${FOLDER_ALLOWED}`);
+  if (!st.isDirectory()) throw new UsageError(`${option} ${dir}: ${p} is ${what(st)}, not a folder; ${allowed}`);
   for (const m of missing) {
     try {
       mkdirSync(m);
     } catch (err) {
-      throw new UsageError(`${option} ${dir}: cannot make ${m} (${reason(err)}); ${FOLDER_ALLOWED}`);
+      throw new UsageError(`${option} ${dir}: cannot make ${m} (${reason(err)}); ${allowed}`);
     }
   }
   try {
     rmdirSync(mkdtempSync(path.join(path.resolve(dir), '.deeptrace-probe-')));
   } catch (err) {
-    throw new UsageError(`${option} ${dir}: cannot make a report folder in it (${reason(err)}); ${FOLDER_ALLOWED}`);
+    throw new UsageError(`${option} ${dir}: cannot make ${made} in it (${reason(err)}); ${allowed}`);
   }
+}
+
+/** A device's store folder (`device --store`): made when missing, like a report folder. */
+export function checkStoreFolder(option: string, dir: string): void {
+  makeOutputFolder(option, dir, 'give a folder that exists or can be made', 'a file');
 }

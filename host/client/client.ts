@@ -44,6 +44,8 @@ export interface ClientOptions {
 
 /** Events of a DeviceClient: link up/down, HELLO, telemetry, errors and log lines from the device. */
 export interface ClientEvents {
+  /** Every message received, before the more specific events (tools that watch the whole exchange). */
+  message: [e: Envelope];
   hello: [hello: Hello];
   telemetry: [t: Telemetry];
   'device-error': [e: ErrorMessage];
@@ -129,6 +131,7 @@ export class DeviceClient extends EventEmitter<ClientEvents> {
     if (m.type === 'HELLO') this.device = m;
     if (m.type === 'ERROR') this.lastError = { code: m.code, text: m.text, at: Date.now() };
     this.waiters.feed(e);
+    this.emit('message', e);
     if (m.type === 'HELLO') this.emit('hello', m);
     else if (m.type === 'TELEMETRY') this.report('telemetry', m);
     else if (m.type === 'ERROR') this.report('device-error', m);

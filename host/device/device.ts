@@ -13,6 +13,7 @@ import { UploadReceiver } from './upload.ts';
 import { verifyCore } from './verify-core.ts';
 import { SELF_TEST_LIMIT_MS } from './self-test.ts';
 import { Watchdog } from './watchdog.ts';
+import type { DeviceStore } from './store.ts';
 
 export const DEVICE_NAME = 'deeptrace-virtual';
 /** SNAPSHOT_DATA chunk size. */
@@ -31,6 +32,11 @@ export interface DeviceOptions {
   publicKey?: KeyObject | null;
   /** Time limit of an uploaded core's self-test (ms); default SELF_TEST_LIMIT_MS. */
   selfTestLimitMs?: number;
+  /**
+   * Where the configuration and learned state persist (the firmware's two slots): saved on STOP
+   * of a running session and after a SNAPSHOT_PUT that loaded, restored at boot.
+   */
+  store?: DeviceStore | null;
 }
 
 export interface DeviceEvents {
@@ -63,6 +69,7 @@ export class VirtualDevice extends EventEmitter<DeviceEvents> {
   private readonly log: (line: string) => void;
   private readonly publicKey: KeyObject | null;
   private readonly selfTestLimitMs: number;
+  private readonly store: DeviceStore | null;
   /** The CORE_UPLOAD_END being verified (its answer comes when the self-test ends), and how to stop it. */
   private verifying: { e: Envelope; cancel: () => void } | null = null;
 
@@ -74,6 +81,8 @@ export class VirtualDevice extends EventEmitter<DeviceEvents> {
     this.publicKey = opts.publicKey ?? null;
     this.selfTestLimitMs = opts.selfTestLimitMs ?? SELF_TEST_LIMIT_MS;
     this.session = new Session(opts.module ?? compileCore());
+    this.store = opts.store ?? null;
+    if (this.store) this.restore(this.store);
     this.link = new MessageLink(transport);
     this.link.on('message', (e) => this.onMessage(e));
     this.link.on('reject', (r) => this.log(`rejected frame (${r.reason}): ${r.detail}`));
@@ -155,19 +164,26 @@ export class VirtualDevice extends EventEmitter<DeviceEvents> {
         if (o.status === Status.OK) this.watchdog.kick(s.cfg!.watchdogMs);
         return this.answer(e, o);
       }
-      case 'STOP':
+      case 'STOP': {
+        const running = s.state === 'RUNNING';
         this.watchdog.stop();
-        this.answer(e, s.stop());
+        const o = s.stop();
+        if (running) this.persist(); // before the ACK, as the firmware does
+        this.answer(e, o);
         this.emit('actuators', s.actuators, true);
         return;
+      }
       case 'LEARN':
         return this.answer(e, s.setLearning(m.on));
       case 'SENSOR_FRAME':
         return this.onSensor(e, m.step, m.values);
       case 'SNAPSHOT_GET':
         return this.onSnapshotGet(e);
-      case 'SNAPSHOT_PUT':
-        return this.answer(e, s.putSnapshot(m.offset, m.total, m.data));
+      case 'SNAPSHOT_PUT': {
+        const o = s.putSnapshot(m.offset, m.total, m.data);
+        if (o.status === Status.OK && m.offset + m.data.length === m.total) this.persist(); // the last chunk loaded it
+        return this.answer(e, o);
+      }
       case 'CORE_UPLOAD_BEGIN':
       case 'CORE_UPLOAD_CHUNK':
       case 'CORE_UPLOAD_END':
@@ -220,6 +236,35 @@ export class VirtualDevice extends EventEmitter<DeviceEvents> {
     this.emit('watchdog');
     this.send({ type: 'ERROR', code: Status.E_WATCHDOG, text: `no sensor frame for ${ms} ms: actuators in the safe state` });
     if (s.cfg!.telemetryEvery > 0) this.send({ type: 'TELEMETRY', step: Math.max(0, s.nextStep - 1), loss: 0, flags: s.telemetryFlags(false), values: [] });
+  }
+
+  /** Saves the configuration and the learned state (no store: nothing). */
+  private persist(): void {
+    const s = this.session;
+    if (!this.store || !s.cfgBytes) return;
+    const r = s.snapshot();
+    if (!r.ok) return this.log(`persist: no snapshot (${r.text})`);
+    if (!this.store.save(s.cfgBytes, r.bytes)) this.log('persist: not saved (the write failed)');
+  }
+
+  /** At boot: the newest stored save whose configuration and snapshot both load; else the newest accepted configuration with fresh weights (dt_session.c restore()). */
+  private restore(store: DeviceStore): void {
+    const s = this.session;
+    let fallback: Uint8Array | null = null;
+    for (const [i, r] of store.records().entries()) {
+      if (s.configure(r.cfg).status !== Status.OK) {
+        this.log('restore: stored configuration refused');
+        continue;
+      }
+      fallback ??= r.cfg;
+      const snap = store.loadSnapshot(r);
+      if (snap && s.loadState(snap).status === Status.OK) {
+        this.log(`restore: configuration and learned state restored (${i === 0 ? 'newest save' : 'the save before the newest'})`);
+        return;
+      }
+      this.log('restore: a stored snapshot is unusable');
+    }
+    if (fallback && s.configure(fallback).status === Status.OK) this.log('restore: configuration restored, no stored snapshot usable (fresh weights)');
   }
 
   private onSnapshotGet(e: Envelope): void {

@@ -40,6 +40,8 @@ export class Session {
   version: number;
   checksum: number;
   cfg: SessionConfig | null = null;
+  /** The CONFIGURE payload in force (what the store saves with a snapshot). */
+  cfgBytes: Uint8Array | null = null;
   state: SessionState = 'IDLE';
   learning = true;
   /** Actuators held at zero, the network's output not applied. */
@@ -75,6 +77,7 @@ export class Session {
     if (s.status !== Status.OK) return s;
     this.core = core;
     this.cfg = cfg;
+    this.cfgBytes = payload.slice();
     this.state = 'CONFIGURED';
     this.learning = true;
     this.snapIn.reset();
@@ -154,6 +157,18 @@ export class Session {
     if (len < 0) return { ok: false, ...fail(coreStatusToCode(len)) };
     const p = this.core.x.snapshot_ptr();
     return { ok: true, bytes: new Uint8Array(this.core.x.memory.buffer).slice(p, p + len) };
+  }
+
+  /** Loads a whole snapshot into the configured core (a stored one, at boot); a refused one changes nothing. */
+  loadState(snap: Uint8Array): Outcome {
+    if (!this.cfg) return fail(Status.E_NOT_CONFIGURED);
+    let s: number;
+    try {
+      s = this.core.loadSnapshot(snap);
+    } catch (err) {
+      return fail(Status.E_INTERNAL, (err as Error).message);
+    }
+    return s < 0 ? fail(coreStatusToCode(s)) : OK;
   }
 
   putSnapshot(offset: number, total: number, data: Uint8Array): Outcome {

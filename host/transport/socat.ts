@@ -22,6 +22,8 @@ export interface SocatOptions {
   b?: string;
   /** How long to wait for socat to report both ptys (ms). */
   timeoutMs?: number;
+  /** Run socat in its own process group, so that a Ctrl-C on the terminal does not reach it. */
+  detached?: boolean;
 }
 
 export function startSocat(opts: SocatOptions = {}): Promise<SocatPair> {
@@ -30,7 +32,7 @@ export function startSocat(opts: SocatOptions = {}): Promise<SocatPair> {
   const b = opts.b ?? path.join(dir, 'host');
   let child: ChildProcess;
   try {
-    child = spawn('socat', ['-d', '-d', `pty,raw,echo=0,link=${a}`, `pty,raw,echo=0,link=${b}`], { stdio: ['ignore', 'ignore', 'pipe'] });
+    child = spawn('socat', ['-d', '-d', `pty,raw,echo=0,link=${a}`, `pty,raw,echo=0,link=${b}`], { stdio: ['ignore', 'ignore', 'pipe'], detached: opts.detached === true });
   } catch (err) {
     return Promise.reject(err);
   }
