@@ -1,6 +1,6 @@
 // The `deeptrace` command line: one file per subcommand in ./commands, wired together here.
-import { Command, CommanderError } from 'commander';
-import { UsageError, EXIT_USAGE, EXIT_FAILURE, EXIT_OK } from './errors.ts';
+import { Command } from 'commander';
+import { runProgram } from './run-program.ts';
 import { commands } from './commands/index.ts';
 
 export function buildProgram(): Command {
@@ -13,23 +13,5 @@ export function buildProgram(): Command {
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
-  try {
-    await program.parseAsync(argv, { from: 'user' });
-    return EXIT_OK;
-  } catch (err) {
-    if (err instanceof CommanderError) {
-      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.help' || err.code === 'commander.version') return EXIT_OK;
-      return EXIT_USAGE;
-    }
-    if (err instanceof UsageError) {
-      process.stderr.write(`deeptrace: error: ${err.message}\n`);
-      return EXIT_USAGE;
-    }
-    // Expected failures (a refused config, a plant that blew up) read best as one line; set
-    // DEEPTRACE_DEBUG=1 for the stack.
-    const detail = err instanceof Error ? (process.env.DEEPTRACE_DEBUG === '1' ? (err.stack ?? err.message) : err.message) : String(err);
-    process.stderr.write(`deeptrace: error: ${detail}\n`);
-    return EXIT_FAILURE;
-  }
+  return runProgram(buildProgram(), argv, 'deeptrace');
 }

@@ -4,8 +4,9 @@
 // for bad options.
 import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { Command, CommanderError } from 'commander';
-import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from '../cli/errors.ts';
+import { Command } from 'commander';
+import { runProgram } from '../cli/run-program.ts';
+import { EXIT_FAILURE, EXIT_OK } from '../cli/errors.ts';
 import { integer, oneOf } from '../cli/options.ts';
 import { progressBar, type Progress } from '../cli/progress.ts';
 import { interruptSignal } from '../client/cli-port.ts';
@@ -120,22 +121,8 @@ async function soak(f: Flags): Promise<number> {
 export async function soakMain(argv: string[]): Promise<number> {
   let code = EXIT_OK;
   const program = soakProgram(async (f) => (code = await soak(f)));
-  try {
-    await program.parseAsync(argv, { from: 'user' });
-    return code;
-  } catch (err) {
-    if (err instanceof CommanderError) {
-      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.help' || err.code === 'commander.version') return EXIT_OK;
-      return EXIT_USAGE;
-    }
-    if (err instanceof UsageError) {
-      process.stderr.write(`soak: error: ${err.message}\n`);
-      return EXIT_USAGE;
-    }
-    const detail = err instanceof Error ? (process.env.DEEPTRACE_DEBUG === '1' ? (err.stack ?? err.message) : err.message) : String(err);
-    process.stderr.write(`soak: error: ${detail}\n`);
-    return EXIT_FAILURE;
-  }
+  const parsed = await runProgram(program, argv, 'soak');
+  return parsed === EXIT_OK ? code : parsed;
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
