@@ -3,7 +3,7 @@
 // net learns the pattern-generation task (offline BPTT baseline vs the online rule; bench/learning.ts).
 // `npm run bench -- --json` prints every number as one JSON object instead of the tables;
 // `--no-learning` skips the learning table (the slow part: minutes); `--learning-jobs N` runs it on
-// N processes (default: one per core).
+// N processes (default: one per core); `--learning-only` prints table 6 alone.
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
@@ -266,6 +266,7 @@ function option(name: string): string | undefined {
 async function main(): Promise<void> {
   const json = process.argv.includes('--json');
   const learn = !process.argv.includes('--no-learning');
+  const learningOnly = process.argv.includes('--learning-only');
   const jobsArg = option('--learning-jobs');
   const jobs = jobsArg === undefined ? availableParallelism() : Number(jobsArg);
   if (!Number.isInteger(jobs) || jobs < 1) {
@@ -274,6 +275,12 @@ async function main(): Promise<void> {
     return;
   }
   const started = process.hrtime.bigint();
+  if (learningOnly) {
+    const learning = await learningRows(LEARNING_SEEDS, jobs, (line) => console.error(`bench: ${line}`));
+    if (json) console.log(JSON.stringify({ node: process.version, learning }, null, 2));
+    else console.log(renderTable(learningTable(learning)));
+    return;
+  }
 
   const release = moduleInfo(CORE_WASM);
   const debug = moduleInfo(DEBUG_WASM);

@@ -5,13 +5,14 @@ import { DEFAULT_ENGINE_OPTIONS, type EngineOptions, type NetConfig } from './co
 import { makeOnlineEngine, type OnlineEngine, type OnlineEngineName } from './engines/index.ts';
 import { clearGradient, zeroGradient, type Gradient } from './gradient.ts';
 import { Network, type Params } from './network.ts';
-import { Adam, Sgd, type Optimizer } from './optim.ts';
+import { Adam, RowRms, Sgd, type Optimizer } from './optim.ts';
 
 /** Engine, optimiser, learning rate, update interval, clipping and engine options of a Learner. */
 export interface LearnerOptions {
   engine: OnlineEngineName;
   engineOptions?: EngineOptions;
-  optimizer?: 'sgd' | 'adam';
+  /** sgd; adam (per weight); row-rms (RowRms: per-row second moments, the rule the core can run). */
+  optimizer?: 'sgd' | 'adam' | 'row-rms';
   lr: number;
   /** Apply the accumulated gradient every `interval` learn() calls. */
   interval?: number;
@@ -33,7 +34,11 @@ export class Learner {
     this.net = new Network(cfg, params);
     this.engine = makeOnlineEngine(opts.engine, this.net, opts.engineOptions ?? DEFAULT_ENGINE_OPTIONS);
     this.grad = zeroGradient(this.net);
-    this.optimizer = opts.optimizer === 'adam' ? new Adam(opts.lr) : new Sgd(opts.lr);
+    if (opts.optimizer !== undefined && !['sgd', 'adam', 'row-rms'].includes(opts.optimizer)) throw new Error(`optimizer must be sgd, adam or row-rms, got ${String(opts.optimizer)}`);
+    this.optimizer =
+      opts.optimizer === 'adam' ? new Adam(opts.lr)
+      : opts.optimizer === 'row-rms' ? new RowRms(opts.lr, cfg.units)
+      : new Sgd(opts.lr);
     this.interval = opts.interval ?? 1;
     this.clip = opts.clip ?? 0;
     if (!(opts.lr >= 0)) throw new Error(`lr must be >= 0, got ${opts.lr}`);

@@ -45,3 +45,97 @@ export class Adam implements Optimizer {
     }
   }
 }
+
+/** Floors and decay of RowRms (see there). */
+export interface RowRmsOptions {
+  /** Decay of the second-moment estimates per step (default 0.999: a time constant of 1000 steps). */
+  beta?: number;
+  /** Floor of a hidden row's RMS gradient (default 1e-3). */
+  hiddenFloor?: number;
+  /** Floor of the readout's RMS (per output row and per column; default 1e-2). */
+  readoutFloor?: number;
+}
+
+/**
+ * Online RMS-normalised steps that cost per row, not per synapse, so that the fixed-point core can
+ * run the same rule: an RMSprop whose second moments are factored (Adafactor, Shazeer and Stern
+ * 2018) and refreshed round-robin.
+ *   hidden theta^l (n rows x P): one second moment r_j per row. At step t (from 0) row j0 = t mod n
+ *     samples the mean square of its gradient, r_j0 <- beta^n r_j0 + (1 - beta^n) mean_q g_j0q(t)^2, and
+ *     its weight w_j0 <- beta^n w_j0 + (1 - beta^n) (one row per step, so each row's estimate has the
+ *     time constant of an EMA refreshed every step; r_j / w_j is the bias-corrected mean of its
+ *     samples). Every sampled row steps theta_jq -= lr g_jq / max(sqrt(r_j / w_j), f_h); a row not yet
+ *     sampled (the first n - 1 steps) does not step.
+ *   readout V (nOut x n_L): row moments R_k <- beta R_k + (1 - beta) mean_q g_kq^2 every step, column
+ *     moments C_q sampled round-robin like the hidden rows, v_kq = (R_k C_q / mean_k R_k) / (w_R w_Cq);
+ *     c: one EMA per element. Both step by lr g / max(sqrt(v), f_o); a column not yet sampled does not
+ *     step.
+ * The step of every weight is about lr whatever the scale of its gradient (the normalisation), which
+ * is what closes most of the gap between online SGD and offline Adam on the pattern task.
+ */
+export class RowRms implements Optimizer {
+  private readonly beta: number;
+  private readonly fh: number;
+  private readonly fo: number;
+  private t = 0;
+  private st: { r: Float64Array[]; w: Float64Array[]; R: Float64Array; C: Float64Array; wC: Float64Array; cc: Float64Array; wR: number } | null = null;
+  /** rows[l]: units of hidden layer l (theta^l has rows[l] rows). */
+  constructor(readonly lr: number, private readonly rows: readonly number[], opts: RowRmsOptions = {}) {
+    this.beta = opts.beta ?? 0.999;
+    this.fh = opts.hiddenFloor ?? 1e-3;
+    this.fo = opts.readoutFloor ?? 1e-2;
+    if (!(this.beta > 0 && this.beta < 1)) throw new Error(`beta must be in (0, 1), got ${this.beta}`);
+    if (!(this.fh > 0) || !(this.fo > 0)) throw new Error(`floors must be > 0, got ${this.fh} and ${this.fo}`);
+  }
+
+  apply(params: Params, grad: Gradient): void {
+    const t = this.t++;
+    const b = this.beta;
+    const nOut = params.c.length, nL = params.V.length / nOut;
+    const st = (this.st ??= {
+      r: params.theta.map((_, l) => new Float64Array(this.rows[l])),
+      w: params.theta.map((_, l) => new Float64Array(this.rows[l])),
+      R: new Float64Array(nOut), C: new Float64Array(nL), wC: new Float64Array(nL), cc: new Float64Array(nOut), wR: 0,
+    });
+    params.theta.forEach((th, l) => {
+      const g = grad.theta[l], r = st.r[l], w = st.w[l];
+      const n = this.rows[l], P = th.length / n;
+      const j0 = t % n;
+      const bn = b ** n;
+      let m = 0;
+      for (let q = 0; q < P; q++) m += g[j0 * P + q] ** 2;
+      r[j0] = bn * r[j0] + (1 - bn) * (m / P);
+      w[j0] = bn * w[j0] + (1 - bn);
+      for (let j = 0; j < n; j++) {
+        if (w[j] === 0) continue;
+        const s = this.lr / Math.max(Math.sqrt(r[j] / w[j]), this.fh);
+        for (let q = 0; q < P; q++) th[j * P + q] -= s * g[j * P + q];
+      }
+    });
+    const V = params.V, gV = grad.V;
+    const { R, C, wC, cc } = st;
+    st.wR = b * st.wR + (1 - b);
+    let meanR = 0;
+    for (let k = 0; k < nOut; k++) {
+      let m = 0;
+      for (let q = 0; q < nL; q++) m += gV[k * nL + q] ** 2;
+      R[k] = b * R[k] + (1 - b) * (m / nL);
+      meanR += R[k] / nOut;
+      cc[k] = b * cc[k] + (1 - b) * grad.c[k] ** 2;
+    }
+    const q0 = t % nL;
+    const bl = b ** nL;
+    let m = 0;
+    for (let k = 0; k < nOut; k++) m += gV[k * nL + q0] ** 2;
+    C[q0] = bl * C[q0] + (1 - bl) * (m / nOut);
+    wC[q0] = bl * wC[q0] + (1 - bl);
+    for (let k = 0; k < nOut; k++) {
+      for (let q = 0; q < nL; q++) {
+        if (wC[q] === 0) continue;
+        const v = meanR > 0 ? (R[k] * C[q]) / meanR / (st.wR * wC[q]) : 0;
+        V[k * nL + q] -= (this.lr * gV[k * nL + q]) / Math.max(Math.sqrt(v), this.fo);
+      }
+      params.c[k] -= (this.lr * grad.c[k]) / Math.max(Math.sqrt(cc[k] / st.wR), this.fo);
+    }
+  }
+}
