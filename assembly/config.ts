@@ -1,4 +1,4 @@
-// The configuration block: 21 i32 words the embedder writes at config_ptr() before init().
+// The configuration block: 22 i32 words the embedder writes at config_ptr() before init().
 // init() validates every field (a bad field i gives status -100 - i) and keeps a private copy, so the
 // running net never depends on what is written to the block later.
 //
@@ -21,6 +21,7 @@
 // | 18  | INTERVAL  | steps                  | 0..65535         | apply every K learn() calls; 0 = only accumulate
 // | 19  | CLIP      | Q12                    | 1..32767         | |weight| limit after each update
 // | 20  | SEED      | u32                    | any              | PRNG seed (init weights, stochastic rounding)
+// | 21  | OPTIM     | enum                   | 0..1             | 0 SGD, 1 row-RMS (optim.ts; event-driven rows, INTERVAL 1)
 import { load32, store32 } from './memory';
 
 export const F_NEURON = 0;
@@ -41,7 +42,8 @@ export const F_LR = 17;
 export const F_INTERVAL = 18;
 export const F_CLIP = 19;
 export const F_SEED = 20;
-export const N_FIELDS = 21;
+export const F_OPTIM = 21;
+export const N_FIELDS = 22;
 
 export const NEURON_LIF = 0;
 export const NEURON_ALIF = 1;
@@ -49,6 +51,8 @@ export const NEURON_RATE = 2;
 export const ENGINE_EPROP = 0;
 export const ENGINE_DEEP_FULL = 1;
 export const ENGINE_DEEP_FACT = 2;
+export const OPTIM_SGD = 0;
+export const OPTIM_ROW_RMS = 1;
 
 export const MAX_LAYERS = 4;
 export const MAX_UNITS = 64;
@@ -66,7 +70,7 @@ export const ACTIVE: usize = memory.data(N_FIELDS * 4, 16);
 }
 
 function lo(field: i32): i32 {
-  if (field == F_NEURON || field == F_RECURRENT || field == F_ENGINE || field == F_FEEDBACK) return 0;
+  if (field == F_NEURON || field == F_RECURRENT || field == F_ENGINE || field == F_FEEDBACK || field == F_OPTIM) return 0;
   if (field == F_LEAK_A || field == F_GAMMA || field == F_BETA || field == F_RHO || field == F_KAPPA) return 0;
   if (field == F_LR || field == F_INTERVAL) return 0;
   if (field >= F_UNITS && field < F_UNITS + MAX_LAYERS) return 0; // used layers checked below
@@ -82,6 +86,7 @@ function hi(field: i32): i32 {
     case F_RECURRENT: return (1 << MAX_LAYERS) - 1;
     case F_ENGINE: return 2;
     case F_FEEDBACK: return 1;
+    case F_OPTIM: return 1;
     case F_LR: return 2147483647;
     case F_INTERVAL: return 65535;
     default:

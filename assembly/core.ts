@@ -1,7 +1,8 @@
 // Lifecycle of the core: init from the config block, reset, step, learn. Every entry point returns
 // a status (status.ts) and leaves the state untouched when it refuses.
-import { CONFIG_BLOCK, ACTIVE, N_FIELDS, validateBlock, commitBlock, cfg, F_SEED, MAX_IN, MAX_OUT } from './config';
-import { computeLayout, lay, layPtr, LF_N, LF_P, LF_W, STATE_START, STATE_END, G_RNG, G_STEPS, G_Y, G_V, G_B } from './layout';
+import { CONFIG_BLOCK, ACTIVE, N_FIELDS, validateBlock, commitBlock, cfg, F_SEED, F_OPTIM, F_INTERVAL, OPTIM_ROW_RMS, MAX_IN, MAX_OUT } from './config';
+import { deriveOptim } from './optim';
+import { computeLayout, lay, layPtr, LF_N, LF_P, LF_W, STATE_START, STATE_END, G_RNG, G_STEPS, G_Y, G_V, G_B, ROW_RMS, rowStages } from './layout';
 import { deriveParams, N_OUT, N_TOP, LAYERS } from './params';
 import { forward } from './network';
 import { updateTraces } from './traces';
@@ -29,9 +30,15 @@ export function init(): i32 {
     copy(ACTIVE, BACKUP, N_FIELDS * 4);
     return E_TOO_LARGE;
   }
+  // Row-RMS runs on the event-driven rows with updates every step only (optim.ts).
+  if (cfg(F_OPTIM) == OPTIM_ROW_RMS && (cfg(F_INTERVAL) != 1 || rowStages(0) == 0)) {
+    copy(ACTIVE, BACKUP, N_FIELDS * 4);
+    return -100 - F_OPTIM;
+  }
   computeLayout(true);
   deriveParams();
   deriveRows();
+  if (ROW_RMS) deriveOptim();
   zero(STATE_START, STATE_END - STATE_START);
   rngAt(G_RNG);
   rngSeed(<u32>cfg(F_SEED));

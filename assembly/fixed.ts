@@ -10,6 +10,8 @@
 //
 // Products are formed in i64 (exact), then shifted right with round-half-up and saturated to i32.
 
+import { ld, st } from './memory';
+
 export const ONE_Q12: i32 = 4096;
 export const ONE_Q15: i32 = 32768;
 export const I32_MAX: i64 = 2147483647;
@@ -93,4 +95,18 @@ export let BLOCK_K: i32 = 0;
   if (k < -16383) k = -16383;
   BLOCK_K = <i32>k;
   return sh;
+}
+
+/** Shift k >= 0 so that |v_i| >> k < 2^15 for every i < n; writes the shifted values to dst. */
+export function blockShift(src: usize, dst: usize, n: i32): i32 {
+  let mx = 0;
+  for (let i = 0; i < n; i++) {
+    const v = ld(src, i);
+    mx |= v ^ (v >> 31);
+  }
+  let k = 0;
+  while ((mx >> k) >= 32767) k++;
+  const half = k > 0 ? 1 << (k - 1) : 0;
+  for (let i = 0; i < n; i++) st(dst, i, (ld(src, i) + half) >> k);
+  return k;
 }

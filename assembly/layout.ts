@@ -27,8 +27,14 @@
 //   XE     i32 Q12          deep-full: E^{k,l} for k = l+1..L, [n_k x n x P] each (ALIF: the v
 //                           components, then the q components, [n_k x n x P] each)
 //   XN     i32 Q12          deep-full: N^l [n_out x n x P]
+//   RMS    posfloat words   row-RMS (optim.ts): 3 per row [r_j, w_j, scale_j], in the optimiser block
+// Readout with row-RMS: VLO i16 [n_out x n_L] and CLO i16 [n_out] after c, the Q28 residuals of V and c.
+// The optimiser block (row-RMS only; empty with SGD) follows the PRNG and is not cleared by
+// reset_state (the optimiser's statistics outlive a reset, as in the float64 reference):
+//   [learn count t: i32][RMS rows of every layer][readout: R_k x n_out, w_R, C_q x (n_L + 1),
+//    w_C x (n_L + 1), 1/max(B_q, f_o) x (n_L + 1)]  (optim.ts has the maths and formats)
 import { rowBytes } from './rows';
-import { cfg, F_N_IN, F_N_LAYERS, F_UNITS, F_N_OUT, F_RECURRENT, F_NEURON, F_ENGINE, F_INTERVAL, NEURON_ALIF, ENGINE_EPROP, ENGINE_DEEP_FACT, ENGINE_DEEP_FULL, MAX_LAYERS } from './config';
+import { cfg, F_N_IN, F_N_LAYERS, F_UNITS, F_N_OUT, F_RECURRENT, F_NEURON, F_ENGINE, F_INTERVAL, F_OPTIM, OPTIM_ROW_RMS, NEURON_ALIF, ENGINE_EPROP, ENGINE_DEEP_FACT, ENGINE_DEEP_FULL, MAX_LAYERS } from './config';
 
 export const HEADER_BYTES: usize = 32;
 export const PAGE_END: usize = 65536;
@@ -61,6 +67,7 @@ export const LF_TRACE = 16;
 export const LF_XE = 17;
 export const LF_XN = 18;
 export const LF_META = 19;
+export const LF_RMS = 20;
 export const LF_H = 21;
 const LF_COUNT = 22;
 
@@ -94,6 +101,16 @@ export let G_B: usize = 0; // i16 Q12 [n_L x n_out]
 export let G_GV: usize = 0; // i32 Q12 [n_out x n_L] (0 when not accumulating)
 export let G_GC: usize = 0; // i32 Q12 [n_out]
 export let ACCUMULATE: bool = false;
+/** The optimiser block (row-RMS): learn count, readout statistics; 0 with SGD. */
+export let G_OPT_T: usize = 0;
+export let G_OPT_R: usize = 0; // R_k [n_out]
+export let G_OPT_WR: usize = 0; // w_R
+export let G_OPT_C: usize = 0; // C_q [n_L + 1]
+export let G_OPT_WC: usize = 0; // w_C [n_L + 1]
+export let G_OPT_IB: usize = 0; // 1 / max(B_q, f_o) [n_L + 1]
+export let G_VLO: usize = 0; // i16 [n_out x n_L]: V = (V16 << 16 + VLO) / 2^28 (row-RMS)
+export let G_CLO: usize = 0; // i16 [n_out]: the same for c
+export let ROW_RMS: bool = false;
 /**
  * Event-driven rows (rows.ts): every SWEEP_EVERY steps one row per layer applies its pending
  * gradient whatever its psi, round-robin, so no weight update waits longer than SWEEP_EVERY n steps.
@@ -144,6 +161,18 @@ export function computeLayout(commit: bool): usize {
   let p: usize = arena + HEADER_BYTES;
   const start = p;
   const rng = p; p += 4;
+  const rms = cfg(F_OPTIM) == OPTIM_ROW_RMS;
+  let optT: usize = 0, optR: usize = 0, optWR: usize = 0, optC: usize = 0, optWC: usize = 0, optIB: usize = 0;
+  const rmsRows = p + 4; // each layer's 3 words per row, then the readout's
+  if (rms) {
+    optT = p; p += 4;
+    for (let l = 0; l < L; l++) p += <usize>cfg(F_UNITS + l) * 12;
+    optR = p; p += <usize>nOut * 4;
+    optWR = p; p += 4;
+    optC = p; p += <usize>(nL + 1) * 4;
+    optWC = p; p += <usize>(nL + 1) * 4;
+    optIB = p; p += <usize>(nL + 1) * 4;
+  }
   const steps = p; p += 4;
   const pending = p; p += 8;
   const y = p; p += <usize>nOut * 4;
@@ -151,6 +180,12 @@ export function computeLayout(commit: bool): usize {
   const onebar = p; p += 4;
   const v16 = p; p = al4(p + <usize>(nOut * nL) * 2);
   const c16 = p; p = al4(p + <usize>nOut * 2);
+  // Row-RMS: 16 more fractional bits of V and c (their Q28 residuals; reset_state keeps them).
+  let vlo: usize = 0, clo: usize = 0;
+  if (rms) {
+    vlo = p; p = al4(p + <usize>(nOut * nL) * 2);
+    clo = p; p = al4(p + <usize>nOut * 2);
+  }
   const b16 = p; p = al4(p + <usize>(nL * nOut) * 2);
   let gv: usize = 0, gc: usize = 0;
   if (acc) {
@@ -203,6 +238,9 @@ export function computeLayout(commit: bool): usize {
       setLay(l, LF_EPSA, <i32>epsa); setLay(l, LF_SIG, <i32>sig); setLay(l, LF_GRAD, <i32>grad);
       setLay(l, LF_TRACE, <i32>trace); setLay(l, LF_XE, <i32>xe); setLay(l, LF_XN, <i32>xn);
       setLay(l, LF_META, <i32>meta); setLay(l, LF_H, H);
+      let rp: usize = 0;
+      if (rms) { rp = rmsRows; for (let m = 0; m < l; m++) rp += <usize>cfg(F_UNITS + m) * 12; }
+      setLay(l, LF_RMS, <i32>rp);
     }
   }
   p = (p + 15) & ~<usize>15;
@@ -211,6 +249,7 @@ export function computeLayout(commit: bool): usize {
     ARENA = arena; STATE_START = start; STATE_END = p;
     G_RNG = rng; G_STEPS = steps; G_PENDING = pending; G_Y = y; G_OBAR = obar; G_ONEBAR = onebar;
     G_V = v16; G_C = c16; G_B = b16; G_GV = gv; G_GC = gc; ACCUMULATE = acc;
+    G_OPT_T = optT; G_OPT_R = optR; G_OPT_WR = optWR; G_OPT_C = optC; G_OPT_WC = optWC; G_OPT_IB = optIB; ROW_RMS = rms; G_VLO = vlo; G_CLO = clo;
     ROWS = rowStages(0) > 0;
   }
   return p;

@@ -8,14 +8,15 @@
 //   eprop g_jq = L_j ebar_jq; deep-fact g_jq = L_j stage_last_jq; deep-full g_col = sum_o err_o N[o,col].
 // Event-driven rows (rows.ts) only add L_j to a per-row sum here; their synapses are updated when
 // the row is next brought up to date.
-import { lay, layPtr, ACCUMULATE, LF_N, LF_NPRE, LF_P, LF_W, LF_PSI, LF_SIG, LF_GRAD, LF_TRACE, LF_XN, LF_H, G_OBAR, G_ONEBAR, G_V, G_B, G_C, G_GV, G_GC, G_PENDING } from './layout';
+import { lay, layPtr, ACCUMULATE, LF_N, LF_NPRE, LF_P, LF_W, LF_PSI, LF_SIG, LF_GRAD, LF_TRACE, LF_XN, LF_H, ROW_RMS, G_OBAR, G_ONEBAR, G_V, G_B, G_C, G_GV, G_GC, G_PENDING } from './layout';
 import { LAYERS, ENGINE, NEURON, N_OUT, N_TOP, ONE_MINUS_A, INTERVAL, LR, CLIP, RANDOM_FEEDBACK } from './params';
 import { ENGINE_DEEP_FULL, ENGINE_EPROP, NEURON_RATE } from './config';
-import { mulQ12, decayQ15, q24toQ12, sat32, addSat, blockCoefficient, BLOCK_K } from './fixed';
+import { mulQ12, decayQ15, q24toQ12, sat32, addSat, blockCoefficient, blockShift, BLOCK_K } from './fixed';
 import { ld, st } from './memory';
 import { rngLoad, rngStore, lcgNext } from './random';
 import { accumulateSignals, syncRows } from './rows';
 import { contribute, contributeRow, applyAccumulated } from './weights';
+import { sampleRow, normaliseReadout, readoutStep, advanceOptim } from './optim';
 
 const SCALED: usize = memory.data(4 * 64, 16);
 const ACTIVE_M: usize = memory.data(4 * 64, 16);
@@ -23,20 +24,6 @@ const ACTIVE_M: usize = memory.data(4 * 64, 16);
 const ERRS: usize = memory.data(4 * 8, 16);
 /** The readout trace obar as 15-bit mantissas with one shift (readout update). */
 const OBARS: usize = memory.data(4 * 64, 16);
-
-/** Shift k >= 0 so that |v_i| >> k < 2^15 for every i < n; writes the shifted values to dst. */
-function blockShift(src: usize, dst: usize, n: i32): i32 {
-  let mx = 0;
-  for (let i = 0; i < n; i++) {
-    const v = ld(src, i);
-    mx |= v ^ (v >> 31);
-  }
-  let k = 0;
-  while ((mx >> k) >= 32767) k++;
-  const half = k > 0 ? 1 << (k - 1) : 0;
-  for (let i = 0; i < n; i++) st(dst, i, (ld(src, i) + half) >> k);
-  return k;
-}
 
 /** A dot product of i16 weights and 15-bit values summed as Q(24 - 8) in i32, to Q12 times 2^k. */
 // @ts-ignore: decorator
@@ -96,9 +83,9 @@ function signals(err: usize): void {
   }
 }
 
-/** Readout: dV_oj = err_o obar_j, applied (SGD) or accumulated in i32 with one coefficient per output. */
-function readoutLearn(err: usize): void {
-  const kb = blockShift(G_OBAR, OBARS, N_TOP);
+/** Readout: dV_oj = err_o obar_j, dc_o = err_o onebar, applied (SGD) or accumulated in i32 with one coefficient per output. */
+function readoutLearn(err: usize, obar: usize, onebar: i32): void {
+  const kb = blockShift(obar, OBARS, N_TOP);
   for (let o = 0; o < N_OUT; o++) {
     const e = ld(err, o);
     if (e == 0) continue;
@@ -129,12 +116,13 @@ function readoutLearn(err: usize): void {
     }
     rngStore(r);
   }
-  const onebar = load<i32>(G_ONEBAR);
   for (let o = 0; o < N_OUT; o++) contribute(G_C + (<usize>o << 1), G_GC + (<usize>o << 2), mulQ12(ld(err, o), onebar));
 }
 
 export function learnStep(err: usize): void {
   if (ENGINE != ENGINE_DEEP_FULL) signals(err);
+  // Row-RMS: each layer's sampled row takes its new scale before this step's signals enter the rows.
+  if (ROW_RMS) for (let l = 0; l < LAYERS; l++) sampleRow(l);
   // Hidden layers.
   for (let l = 0; l < LAYERS; l++) {
     const n = lay(l, LF_N);
@@ -163,7 +151,13 @@ export function learnStep(err: usize): void {
     }
   }
   // Readout (after the signals above have read V).
-  readoutLearn(err);
+  if (ROW_RMS) {
+    normaliseReadout(err);
+    readoutStep();
+    advanceOptim();
+  } else {
+    readoutLearn(err, G_OBAR, load<i32>(G_ONEBAR));
+  }
   if (INTERVAL > 1) {
     const pending = load<i32>(G_PENDING) + 1;
     if (pending >= INTERVAL) {

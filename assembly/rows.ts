@@ -32,7 +32,8 @@
 //     word 5        H = 2: (M^d)_10, Q15
 //   coefficients    per row: k_h (|k_h| < 2^13) and one shift SH, so that a synapse's update is
 //                   (sum_h k_h m_h + rounding) >> SH in i32: no i64 in any per-synapse loop.
-import { lay, layPtr, ACCUMULATE, LF_N, LF_P, LF_W, LF_PSI, LF_EPSV, LF_GRAD, LF_TRACE, LF_META, LF_H, G_STEPS, SWEEP_EVERY, metaWords } from './layout';
+import { lay, layPtr, ACCUMULATE, ROW_RMS, LF_N, LF_P, LF_W, LF_PSI, LF_EPSV, LF_GRAD, LF_TRACE, LF_META, LF_H, LF_RMS, G_STEPS, SWEEP_EVERY, metaWords } from './layout';
+import { pf32, pfMant15, pfExp15 } from './posfloat';
 import { LAYERS, NEURON, A, ONE_MINUS_A, KAPPA, LR, CLIP } from './params';
 import { NEURON_LIF, MAX_LAYERS } from './config';
 import { ONE_Q15, addSat, sat32 } from './fixed';
@@ -91,6 +92,22 @@ export function deriveRows(): void {
     si(G_M, l, m); si(G_E, l, e);
     si(LG_M, l, normalise(<i64>LR * <i64>m, e)); si(LG_E, l, normE);
   }
+}
+
+/** Layer l's G and lr G as posfloat words (optim.ts). */
+export function gainOf(l: i32): i32 { return pf32(gi(G_M, l), gi(G_E, l)); }
+export function lrGainOf(l: i32): i32 { return pf32(gi(LG_M, l), gi(LG_E, l)); }
+
+/**
+ * The step coefficients of row j for SGD: mantissa in [2^14, 2^15) (returned) and exponent (in
+ * gainE): the layer's lr G, or with row-RMS the row's own scale (optim.ts; 0 until sampled).
+ */
+let gainE: i32 = 0;
+function rowLrGain(l: i32, j: i32): i32 {
+  if (!ROW_RMS) { gainE = gi(LG_E, l); return gi(LG_M, l); }
+  const s = load<i32>(layPtr(l, LF_RMS) + <usize>(j * 12) + 8);
+  gainE = pfExp15(s);
+  return pfMant15(s);
 }
 
 /**
@@ -176,9 +193,12 @@ export function materialise(l: i32, j: i32, c: i32): void {
   const t11 = H > 1 ? <i32>(w0 >> 16) : 0;
   store<u32>(meta, H > 1 ? 0x80008000 : 0x8000);
   if (H > 1) si(meta, 5, 0);
-  const sh = ACCUMULATE
-    ? coefficients(l, meta, H, gi(G_M, l), 20 + gi(G_E, l), 0)
-    : coefficients(l, meta, H, gi(LG_M, l), 52 + gi(LG_E, l), 1);
+  let sh: i32;
+  if (ACCUMULATE) sh = coefficients(l, meta, H, gi(G_M, l), 20 + gi(G_E, l), 0);
+  else {
+    const gm = rowLrGain(l, j);
+    sh = coefficients(l, meta, H, gm, 52 + gainE, 1);
+  }
   for (let h = 0; h < H; h++) si(meta, 1 + h, 0);
   const em0 = gi(meta, 1 + H);
   const em1 = H > 1 ? gi(meta, 2 + H) : 0;
@@ -212,11 +232,16 @@ export function materialise(l: i32, j: i32, c: i32): void {
 export function flush(l: i32, j: i32): void {
   const H = lay(l, LF_H);
   const meta = layPtr(l, LF_META) + (<usize>(j * metaWords(H)) << 2);
-  const sh = ACCUMULATE
-    ? coefficients(l, meta, H, gi(G_M, l), 20 + gi(G_E, l), 0)
-    : coefficients(l, meta, H, gi(LG_M, l), 52 + gi(LG_E, l), 1);
-  if (sh < 0) return;
+  let sh: i32;
+  if (ACCUMULATE) sh = coefficients(l, meta, H, gi(G_M, l), 20 + gi(G_E, l), 0);
+  else {
+    const gm = rowLrGain(l, j);
+    sh = coefficients(l, meta, H, gm, 52 + gainE, 1);
+  }
+  // sh < 0: nothing to apply (every Gamma_h is 0, or the row-RMS scale is 0: a row not sampled yet
+  // drops its pending gradient, as the float64 rule does).
   for (let h = 0; h < H; h++) si(meta, 1 + h, 0);
+  if (sh < 0) return;
   const P = lay(l, LF_P);
   const row = <usize>(j * P);
   const k0 = gi(KBUF, 0);

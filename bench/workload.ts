@@ -14,6 +14,8 @@ export interface BenchConfig {
 export const BENCH_CONFIGS: BenchConfig[] = [
   { name: 'mcu-small', cfg: MCU_SMALL },
   { name: 'mcu-ref', cfg: MCU_REF },
+  // mcu-ref with the row-RMS optimiser (assembly/optim.ts); its lr is a step size per weight.
+  { name: 'mcu-ref-rms', cfg: { ...MCU_REF, optimizer: 'row-rms', lr: 1e-5 } },
 ];
 
 /** One-line shape of a config: "4 in, 2x16 LIF rec, 2 out, deep-full". */
@@ -66,7 +68,7 @@ export function makeReference(cfg: CoreConfig, params: Params): { net: Network; 
   const net = new Network(rc, cloneParams(params));
   const learner = new Learner(rc, {
     engine: cfg.engine,
-    optimizer: 'sgd',
+    optimizer: cfg.optimizer ?? 'sgd',
     lr: cfg.lr,
     interval: Math.max(1, cfg.interval),
     clip: cfg.clip,

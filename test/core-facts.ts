@@ -5,7 +5,7 @@
 /** The boot self-test's CRC-32 (assembly/selftest.ts) that firmware and host compare against. */
 export const SELF_TEST_CHECKSUM = 0x7eb2df99;
 /** version(): major << 16 | minor (assembly/index.ts). */
-export const CORE_VERSION = 0x00010002;
+export const CORE_VERSION = 0x00010003;
 /** HELLO's coreVersion: major << 8 | minor. */
 export const HELLO_CORE_VERSION = ((CORE_VERSION >> 16) << 8) | (CORE_VERSION & 0xff);
 /** How the CLI prints it: "1.1". */

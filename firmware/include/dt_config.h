@@ -55,12 +55,12 @@
 #define DT_UPLOAD (DT_BACKEND == DT_BACKEND_WASM3)
 #endif
 
-/* With DT_UPLOAD: largest core image CORE_UPLOAD accepts (bytes); core.wasm is ~14.5 KB. The
+/* With DT_UPLOAD: largest core image CORE_UPLOAD accepts (bytes); core.wasm is ~25 KB (core 1.3). The
  * image is not buffered in RAM: chunks go straight into the storage's candidate slot for the
  * "core" blob (dt_hal_store_begin/write), which must hold this much, and the interpreter runs the
  * image in place from there (see dt_hal.h and dt_session_upload.c). */
 #ifndef DT_UPLOAD_MAX
-#define DT_UPLOAD_MAX 24576
+#define DT_UPLOAD_MAX 32768
 #endif
 
 /* ---- the session (docs/protocol.md section 9) ------------------------------------------------- */

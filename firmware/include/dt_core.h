@@ -21,7 +21,7 @@
 #define DT_CORE_E_NO_SLOT (-1002)   /* every instance slot is in use */
 #define DT_CORE_E_ABI (-1003)       /* an export of the ABI is missing or has another signature */
 
-#define DT_CORE_FIELDS 21 /* words of the config block */
+#define DT_CORE_FIELDS 22 /* words of the config block */
 
 typedef struct dt_core dt_core;
 
@@ -44,7 +44,7 @@ int32_t dt_core_version(dt_core *c);
 /* self_test(): the checksum; leaves the core unconfigured. *o_checksum is set on success. */
 int32_t dt_core_self_test(dt_core *c, uint32_t *o_checksum);
 
-/* Writes the 21 config words and calls init(). */
+/* Writes the 22 config words and calls init(). */
 int32_t dt_core_init(dt_core *c, const int32_t cfg[DT_CORE_FIELDS]);
 int32_t dt_core_init_weights(dt_core *c, int32_t amp_in, int32_t amp_rec, int32_t amp_out);
 int32_t dt_core_reset_state(dt_core *c);

@@ -2,20 +2,21 @@
  * blobs, in two slots so that a power cut at any byte of a save leaves the previous save usable.
  * Slot s (0 or 1) is two blobs: "snapS" (the core's snapshot as snapshot_save() gives it; it
  * carries its own CRC and config hash) and "cfgS", the record that commits it, written second:
- *     magic 'DTST' u32 | format u32 = 2 | sequence u32 | CONFIGURE payload (104 bytes) |
+ *     magic 'DTST' u32 | format u32 = 3 | sequence u32 | CONFIGURE payload (108 bytes) |
  *     snapshot length u32 | snapshot CRC-32 u32 | CRC-32 of everything before it u32
  * A save goes to the slot that does not hold the newest valid record, with sequence = newest + 1,
  * so the newest save is never written over. At boot the records whose own CRC holds are tried
  * newest first (sequence compared modulo 2^32); one whose snapshot fails its CRC (a save cut
  * before its record was complete never gets that far) falls back to the other slot.
  * Nothing here relies on dt_hal_store_put being atomic: a torn blob only fails a CRC.
- * (Format 1, one "cfg" + "snap" pair, is not read: its snapshot was written over the old one.) */
+ * (Format 1, one "cfg" + "snap" pair, is not read: its snapshot was written over the old one.
+ * Format 2, with the 21-word config block of core 1.2, is not read either: its snapshot is refused by core 1.3.) */
 #ifndef DT_STORE_H
 #define DT_STORE_H
 
 #include <stdint.h>
 
-#define DT_CONFIGURE_BYTES 104 /* 21 config words + telemetryEvery, watchdogMs, 3 amplitudes */
+#define DT_CONFIGURE_BYTES 108 /* 22 config words + telemetryEvery, watchdogMs, 3 amplitudes */
 #define DT_STORE_CFG_BYTES (12 + DT_CONFIGURE_BYTES + 12)
 #define DT_STORE_SLOTS 2
 

@@ -180,7 +180,7 @@ static uint16_t on_message(const dt_frame *f, const dt_msg *m, const char **o_wh
         int32_t cfg[DT_CORE_FIELDS];
         *o_why = "CONFIGURE refused";
         if (S.state == DT_RUNNING) { *o_why = "CONFIGURE while running: send STOP first"; return DTP_E_STATE; }
-        if (m->u.configure.config.n != DT_CONFIGURE_BYTES) { *o_why = "CONFIGURE payload must be 104 bytes"; return DTP_E_FRAME_PAYLOAD; }
+        if (m->u.configure.config.n != DT_CONFIGURE_BYTES) { *o_why = "CONFIGURE payload must be 108 bytes"; return DTP_E_FRAME_PAYLOAD; }
         uint16_t st = dt_session_configure_core(S.core, m->u.configure.config.p, 1, cfg);
         if (st == DTP_OK) adopt_config(m->u.configure.config.p, cfg);
         return st;

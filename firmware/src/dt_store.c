@@ -6,7 +6,7 @@
 #include "dt_le.h"
 
 #define DT_STORE_MAGIC 0x54535444u /* "DTST" little-endian */
-#define DT_STORE_FORMAT 2u
+#define DT_STORE_FORMAT 3u
 
 static const char *const cfg_key[DT_STORE_SLOTS] = { "cfg0", "cfg1" };
 static const char *const snap_key[DT_STORE_SLOTS] = { "snap0", "snap1" };

@@ -1,4 +1,4 @@
-// The core's configuration in host units, and its conversion to the 21-word block (assembly/config.ts
+// The core's configuration in host units, and its conversion to the 22-word block (assembly/config.ts
 // documents each field). Also the float64 reference config that computes the same thing.
 import { NEURON_DEFAULTS, type NetConfig, type NeuronKind } from '../reference/config.ts';
 
@@ -17,11 +17,22 @@ export interface CoreConfig extends Pick<NetConfig, 'neuron' | 'nIn' | 'units' |
   interval: number;
   /** |weight| limit. */
   clip: number;
+  /**
+   * sgd (default): steps of lr x gradient; row-rms: normalised steps of about lr per weight
+   * (assembly/optim.ts, the float64 reference's RowRms); LIF/rate with eprop or deep-fact on up to
+   * two layers and interval 1 only (the core refuses other configs).
+   */
+  optimizer?: CoreOptimizer;
 }
+
+/** The core's optimisers. */
+export type CoreOptimizer = 'sgd' | 'row-rms';
+/** The optimisers the core implements (config field OPTIM, docs/core-abi.md). */
+export const CORE_OPTIMIZERS: readonly CoreOptimizer[] = ['sgd', 'row-rms'];
 
 export const FIELD_NAMES = [
   'neuron', 'nIn', 'layers', 'units[0]', 'units[1]', 'units[2]', 'units[3]', 'nOut', 'recurrent', 'engine', 'feedback',
-  'a', 'thr', 'gamma', 'beta', 'rho', 'kappa', 'lr', 'interval', 'clip', 'seed',
+  'a', 'thr', 'gamma', 'beta', 'rho', 'kappa', 'lr', 'interval', 'clip', 'seed', 'optimizer',
 ] as const;
 export const N_FIELDS = FIELD_NAMES.length;
 
@@ -56,6 +67,7 @@ export function toBlock(c: CoreConfig): Int32Array {
   b[18] = c.interval;
   b[19] = q(c.clip, Q12);
   b[20] = c.seed | 0;
+  b[21] = c.optimizer === undefined || c.optimizer === 'sgd' ? 0 : c.optimizer === 'row-rms' ? 1 : -1;
   return b;
 }
 

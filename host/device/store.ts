@@ -3,7 +3,7 @@
 // blob in a folder, each written to KEY.tmp, fsynced and renamed over KEY. Same names, same bytes:
 // slot s is "snapS" (the core's snapshot as snapshot_save() gives it) and "cfgS", the record that
 // commits it, written second:
-//     magic 'DTST' u32 | format u32 = 2 | sequence u32 | CONFIGURE payload (104 bytes) |
+//     magic 'DTST' u32 | format u32 = 3 | sequence u32 | CONFIGURE payload (108 bytes) |
 //     snapshot length u32 | snapshot CRC-32 u32 | CRC-32 of everything before it u32
 // A save goes to the slot that does not hold the newest intact record, with sequence = newest + 1,
 // so the newest save is never written over; a save cut at any byte leaves the one before it.
@@ -16,7 +16,7 @@ import { crc32 } from '../protocol/index.ts';
 import { SESSION_CONFIG_BYTES } from './session-config.ts';
 
 const MAGIC = 0x54535444; // "DTST" little-endian
-const FORMAT = 2;
+const FORMAT = 3; // 2: the 21-word config of core 1.2 (not read)
 export const STORE_SLOTS = 2;
 /** Bytes of a slot's record (cfgS). */
 export const STORE_RECORD_BYTES = 12 + SESSION_CONFIG_BYTES + 12;

@@ -46,30 +46,33 @@ export class Adam implements Optimizer {
   }
 }
 
-/** Floors and decay of RowRms (see there). */
+/** Floors and decay of RowRms (see there); the defaults are the core's (assembly/optim.ts). */
 export interface RowRmsOptions {
-  /** Decay of the second-moment estimates per step (default 0.999: a time constant of 1000 steps). */
+  /** Decay of the second-moment estimates per step (default 32735 / 2^15 = 0.99899: about 1000 steps). */
   beta?: number;
   /** Floor of a hidden row's RMS gradient (default 1e-3). */
   hiddenFloor?: number;
-  /** Floor of the readout's RMS (per output row and per column; default 1e-2). */
+  /** Floor of a readout column's RMS (default 1e-2). */
   readoutFloor?: number;
+  /** Floor of an output row's relative RMS A_k (default 0.1). */
+  outputFloor?: number;
 }
 
 /**
  * Online RMS-normalised steps that cost per row, not per synapse, so that the fixed-point core can
- * run the same rule: an RMSprop whose second moments are factored (Adafactor, Shazeer and Stern
- * 2018) and refreshed round-robin.
- *   hidden theta^l (n rows x P): one second moment r_j per row. At step t (from 0) row j0 = t mod n
- *     samples the mean square of its gradient, r_j0 <- beta^n r_j0 + (1 - beta^n) mean_q g_j0q(t)^2, and
- *     its weight w_j0 <- beta^n w_j0 + (1 - beta^n) (one row per step, so each row's estimate has the
- *     time constant of an EMA refreshed every step; r_j / w_j is the bias-corrected mean of its
- *     samples). Every sampled row steps theta_jq -= lr g_jq / max(sqrt(r_j / w_j), f_h); a row not yet
- *     sampled (the first n - 1 steps) does not step.
- *   readout V (nOut x n_L): row moments R_k <- beta R_k + (1 - beta) mean_q g_kq^2 every step, column
- *     moments C_q sampled round-robin like the hidden rows, v_kq = (R_k C_q / mean_k R_k) / (w_R w_Cq);
- *     c: one EMA per element. Both step by lr g / max(sqrt(v), f_o); a column not yet sampled does not
- *     step.
+ * run the same rule (assembly/optim.ts, config optimizer 'row-rms'): an RMSprop whose second moments
+ * are factored (Adafactor, Shazeer and Stern 2018) and refreshed round-robin. At step t (from 0):
+ *   hidden theta^l (n rows x P): row j0 = t mod n samples the mean square of its gradient,
+ *     r_j0 <- b_n r_j0 + (1 - b_n) mean_q g_j0q(t)^2, w_j0 <- b_n w_j0 + (1 - b_n), b_n = beta^n
+ *     (one row per step, so each row's estimate has the time constant of an EMA refreshed every
+ *     step; r_j / w_j is the bias-corrected mean of its samples). Every sampled row steps
+ *     theta_jq -= lr g_jq / max(sqrt(r_j / w_j), f_h); a row not yet sampled does not step.
+ *   readout [V | c] (nOut x (n_L + 1), the gradient err_k o_q with o = [obar, onebar], so c's
+ *     gradient is column n_L): R_k <- beta R_k + (1 - beta) mean_q g_kq^2 and w_R likewise every
+ *     step; column q0 = t mod (n_L + 1) samples C_q0 <- b C_q0 + (1 - b) mean_k g_kq0^2 (b =
+ *     beta^(n_L + 1)) and w_Cq0; A_k = sqrt(R_k / (mean_k R_k w_R)), B_q = sqrt(C_q / w_Cq); the step
+ *     is lr g_kq / (max(A_k, f_a) max(B_q, f_o)) (A_k B_q = sqrt(v_kq), Adafactor's factored second
+ *     moment); a column not yet sampled does not step.
  * The step of every weight is about lr whatever the scale of its gradient (the normalisation), which
  * is what closes most of the gap between online SGD and offline Adam on the pattern task.
  */
@@ -77,25 +80,27 @@ export class RowRms implements Optimizer {
   private readonly beta: number;
   private readonly fh: number;
   private readonly fo: number;
+  private readonly fa: number;
   private t = 0;
-  private st: { r: Float64Array[]; w: Float64Array[]; R: Float64Array; C: Float64Array; wC: Float64Array; cc: Float64Array; wR: number } | null = null;
+  private st: { r: Float64Array[]; w: Float64Array[]; R: Float64Array; C: Float64Array; wC: Float64Array; wR: number } | null = null;
   /** rows[l]: units of hidden layer l (theta^l has rows[l] rows). */
   constructor(readonly lr: number, private readonly rows: readonly number[], opts: RowRmsOptions = {}) {
-    this.beta = opts.beta ?? 0.999;
+    this.beta = opts.beta ?? 32735 / 32768;
     this.fh = opts.hiddenFloor ?? 1e-3;
     this.fo = opts.readoutFloor ?? 1e-2;
+    this.fa = opts.outputFloor ?? 0.1;
     if (!(this.beta > 0 && this.beta < 1)) throw new Error(`beta must be in (0, 1), got ${this.beta}`);
-    if (!(this.fh > 0) || !(this.fo > 0)) throw new Error(`floors must be > 0, got ${this.fh} and ${this.fo}`);
+    if (!(this.fh > 0) || !(this.fo > 0) || !(this.fa > 0)) throw new Error(`floors must be > 0, got ${this.fh}, ${this.fo} and ${this.fa}`);
   }
 
   apply(params: Params, grad: Gradient): void {
     const t = this.t++;
     const b = this.beta;
-    const nOut = params.c.length, nL = params.V.length / nOut;
+    const nOut = params.c.length, nL = params.V.length / nOut, cols = nL + 1;
     const st = (this.st ??= {
       r: params.theta.map((_, l) => new Float64Array(this.rows[l])),
       w: params.theta.map((_, l) => new Float64Array(this.rows[l])),
-      R: new Float64Array(nOut), C: new Float64Array(nL), wC: new Float64Array(nL), cc: new Float64Array(nOut), wR: 0,
+      R: new Float64Array(nOut), C: new Float64Array(cols), wC: new Float64Array(cols), wR: 0,
     });
     params.theta.forEach((th, l) => {
       const g = grad.theta[l], r = st.r[l], w = st.w[l];
@@ -112,30 +117,32 @@ export class RowRms implements Optimizer {
         for (let q = 0; q < P; q++) th[j * P + q] -= s * g[j * P + q];
       }
     });
+    // The readout as one matrix [V | c]: element (k, q) of the gradient, q = nL is c's.
     const V = params.V, gV = grad.V;
-    const { R, C, wC, cc } = st;
+    const gk = (k: number, q: number) => (q < nL ? gV[k * nL + q] : grad.c[k]);
+    const { R, C, wC } = st;
     st.wR = b * st.wR + (1 - b);
     let meanR = 0;
     for (let k = 0; k < nOut; k++) {
       let m = 0;
-      for (let q = 0; q < nL; q++) m += gV[k * nL + q] ** 2;
-      R[k] = b * R[k] + (1 - b) * (m / nL);
+      for (let q = 0; q < cols; q++) m += gk(k, q) ** 2;
+      R[k] = b * R[k] + (1 - b) * (m / cols);
       meanR += R[k] / nOut;
-      cc[k] = b * cc[k] + (1 - b) * grad.c[k] ** 2;
     }
-    const q0 = t % nL;
-    const bl = b ** nL;
+    const q0 = t % cols;
+    const bc = b ** cols;
     let m = 0;
-    for (let k = 0; k < nOut; k++) m += gV[k * nL + q0] ** 2;
-    C[q0] = bl * C[q0] + (1 - bl) * (m / nOut);
-    wC[q0] = bl * wC[q0] + (1 - bl);
+    for (let k = 0; k < nOut; k++) m += gk(k, q0) ** 2;
+    C[q0] = bc * C[q0] + (1 - bc) * (m / nOut);
+    wC[q0] = bc * wC[q0] + (1 - bc);
     for (let k = 0; k < nOut; k++) {
-      for (let q = 0; q < nL; q++) {
+      const a = Math.max(meanR > 0 ? Math.sqrt(R[k] / (meanR * st.wR)) : 0, this.fa);
+      for (let q = 0; q < cols; q++) {
         if (wC[q] === 0) continue;
-        const v = meanR > 0 ? (R[k] * C[q]) / meanR / (st.wR * wC[q]) : 0;
-        V[k * nL + q] -= (this.lr * gV[k * nL + q]) / Math.max(Math.sqrt(v), this.fo);
+        const s = this.lr / (a * Math.max(Math.sqrt(C[q] / wC[q]), this.fo));
+        if (q < nL) V[k * nL + q] -= s * gV[k * nL + q];
+        else params.c[k] -= s * grad.c[k];
       }
-      params.c[k] -= (this.lr * grad.c[k]) / Math.max(Math.sqrt(cc[k] / st.wR), this.fo);
     }
   }
 }

@@ -9,12 +9,13 @@ import { repoRoot, haveTool } from '../helpers.ts';
 const wasm = path.join(repoRoot, 'build/core.wasm');
 const wat = path.join(repoRoot, 'build/core.wat');
 
-// 24 KiB: the event-driven rows (rows.ts) sit beside the dense engines ALIF and deep-full still use.
-test('core.wasm imports nothing and is at most 24 KiB', () => {
+// 26 KiB: the event-driven rows (rows.ts) sit beside the dense engines ALIF and deep-full still use,
+// and the row-RMS optimiser (optim.ts, posfloat.ts) adds about 4 KB.
+test('core.wasm imports nothing and is at most 26 KiB', () => {
   const m = new WebAssembly.Module(readFileSync(wasm));
   assert.equal(WebAssembly.Module.imports(m), []);
   const size = statSync(wasm).size;
-  assert.ok(size <= 24 * 1024, `${size} bytes`);
+  assert.ok(size <= 26 * 1024, `${size} bytes`);
 });
 
 test('exports are functions and the memory only', () => {

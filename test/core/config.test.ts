@@ -20,7 +20,7 @@ test('both reference configs initialise inside one 64 KiB page', () => {
 const BAD: Record<string, number[]> = {
   neuron: [-1, 3], nIn: [0, 65], layers: [0, 5], 'units[0]': [0, 65], 'units[1]': [-1, 65], 'units[2]': [-1, 65], 'units[3]': [-1, 65],
   nOut: [0, 9], recurrent: [-1, 16], engine: [-1, 3], feedback: [-1, 2], a: [-1, 32768], thr: [0, 32768], gamma: [-1, 32768],
-  beta: [-1, 32768], rho: [-1, 32768], kappa: [-1, 32768], lr: [-1], interval: [-1, 65536], clip: [0, 32768],
+  beta: [-1, 32768], rho: [-1, 32768], kappa: [-1, 32768], lr: [-1], interval: [-1, 65536], clip: [0, 32768], optimizer: [-1, 2],
 };
 
 test('every field out of range gives -100 - field index', () => {
@@ -38,6 +38,23 @@ test('every field out of range gives -100 - field index', () => {
       assert.is(core.initRaw(b), -100 - f, `${name} = ${v}`);
     }
   }
+});
+
+test('row-RMS is refused (optimizer field) where it has no rows to run on, and the refusal changes nothing', () => {
+  const core = new Core().configure({ ...MCU_REF, optimizer: 'row-rms' });
+  const used = core.memoryUsed();
+  const y0 = Array.from(core.step(inputs(1, 8)[0]));
+  for (const bad of [
+    { ...MCU_REF, optimizer: 'row-rms' as const, interval: 2 },
+    { ...MCU_REF, optimizer: 'row-rms' as const, engine: 'deep-full' as const, units: [16, 16] },
+    { ...MCU_REF, optimizer: 'row-rms' as const, neuron: 'alif' as const },
+    { ...MCU_REF, optimizer: 'row-rms' as const, units: [16, 16, 16], recurrent: [true, true, true] },
+  ]) {
+    assert.is(core.initRaw(toBlock(bad)), -100 - FIELD_NAMES.indexOf('optimizer'), JSON.stringify({ engine: bad.engine, neuron: bad.neuron, interval: bad.interval, layers: bad.units.length }));
+  }
+  assert.is(core.memoryUsed(), used, 'layout unchanged');
+  core.resetState();
+  assert.equal(Array.from(core.step(inputs(1, 8)[0])), y0, 'the row-RMS net runs on as before');
 });
 
 test('a used layer of 0 units names that layer; unused layers are ignored', () => {

@@ -130,14 +130,16 @@ export class Client {
 
 /** The CONFIGURE payload of docs/protocol.md section 9. */
 export function configurePayload(cfg: CoreConfig, o: { telemetryEvery?: number; watchdogMs?: number; amp?: [number, number, number] } = {}): Uint8Array {
-  const b = Buffer.alloc(104);
-  toBlock(cfg).forEach((v, i) => b.writeInt32LE(v, 4 * i));
-  b.writeUInt32LE(o.telemetryEvery ?? 0, 84);
-  b.writeUInt32LE(o.watchdogMs ?? 0, 88);
+  const words = toBlock(cfg);
+  const b = Buffer.alloc(4 * (words.length + 5));
+  words.forEach((v, i) => b.writeInt32LE(v, 4 * i));
+  const at = 4 * words.length;
+  b.writeUInt32LE(o.telemetryEvery ?? 0, at);
+  b.writeUInt32LE(o.watchdogMs ?? 0, at + 4);
   const [a, r, c] = o.amp ?? [4096, 819, 2048];
-  b.writeUInt32LE(a, 92);
-  b.writeUInt32LE(r, 96);
-  b.writeUInt32LE(c, 100);
+  b.writeUInt32LE(a, at + 8);
+  b.writeUInt32LE(r, at + 12);
+  b.writeUInt32LE(c, at + 16);
   return new Uint8Array(b);
 }
 

@@ -51,7 +51,7 @@ test('row-RMS: a step moves each weight by about lr, a plain SGD step by lr x gr
 
 test('row-RMS: the floors bound the step of a row with a vanishing gradient', () => {
   const p = params();
-  const opt = new RowRms(1e-3, ROWS, { hiddenFloor: 1, readoutFloor: 1 });
+  const opt = new RowRms(1e-3, ROWS, { hiddenFloor: 1, readoutFloor: 1, outputFloor: 1 });
   opt.apply(p, gradient(1e-6, 0));
   assert.ok(flat(p).every((v) => Math.abs(v) <= 1e-3 * 1e-6 + 1e-18), 'with floor 1 a step is at most lr x |g|');
 });

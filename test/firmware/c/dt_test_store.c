@@ -169,7 +169,7 @@ static void raw_save(uint8_t s, uint32_t seq, const state *st)
     snprintf(key, sizeof key, "snap%u", s);
     dt_hal_store_put(key, &part, 1);
     dt_put_u32(rec, 0x54535444u);
-    dt_put_u32(rec + 4, 2);
+    dt_put_u32(rec + 4, 3); /* DT_STORE_FORMAT */
     dt_put_u32(rec + 8, seq);
     memcpy(rec + 12, st->cfg, DT_CONFIGURE_BYTES);
     dt_put_u32(rec + 12 + DT_CONFIGURE_BYTES, st->len);
