@@ -104,12 +104,21 @@ function lastStageSquares(l: i32, j: i32): i32 {
   const stride = <usize>(H == 1 ? 2 : 4); // i16 mantissas, interleaved (rows.ts with W1 = W20 = W21 = 2)
   let p = layPtr(l, LF_TRACE) + <usize>(j * P) * stride;
   const end = p + <usize>P * stride;
+  // (A stage more than 31 bits below the other adds nothing: its coefficient is set to 0.)
+  if (sa > 31) ta = 0;
+  if (sb > 31) tb = 0;
+  const ra = sa > 31 ? 0 : sa, rb = sb > 31 ? 0 : sb;
   let ss = 0;
-  for (; p < end; p += stride) {
-    let x = sa > 31 ? 0 : (ta * <i32>load<i16>(p)) >> sa;
-    if (H > 1 && sb <= 31) x += (tb * <i32>load<i16>(p + 2)) >> sb;
-    const x1 = x >> 1;
-    ss += (x1 * x1) >> 7;
+  if (H == 1) {
+    for (; p < end; p += stride) {
+      const x1 = ((ta * <i32>load<i16>(p)) >> ra) >> 1;
+      ss += (x1 * x1) >> 7;
+    }
+  } else {
+    for (; p < end; p += stride) {
+      const x1 = (((ta * <i32>load<i16>(p)) >> ra) + ((tb * <i32>load<i16>(p + 2)) >> rb)) >> 1;
+      ss += (x1 * x1) >> 7;
+    }
   }
   // value = x 2^(E - k) in Q12; x^2 = 2^9 (x1^2 >> 7) (up to rounding): sum value^2 = ss 2^(9 + 2E - 2k) / 2^24.
   return pf32(ss, 24 - 9 - 2 * (E - k));
