@@ -110,3 +110,20 @@ export function blockShift(src: usize, dst: usize, n: i32): i32 {
   for (let i = 0; i < n; i++) st(dst, i, (ld(src, i) + half) >> k);
   return k;
 }
+
+/** Integer square root (floor) of a u32, bit by bit: fan-in scaling (weights.ts), posfloat's sqrt. */
+export function isqrt(x: u32): u32 {
+  let r: u32 = 0;
+  let bit: u32 = 1 << 30;
+  while (bit > x) bit >>= 2;
+  while (bit != 0) {
+    if (x >= r + bit) {
+      x -= r + bit;
+      r = (r >> 1) + bit;
+    } else {
+      r >>= 1;
+    }
+    bit >>= 2;
+  }
+  return r;
+}

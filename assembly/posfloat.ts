@@ -4,6 +4,7 @@
 //
 // Format (one i32 word): value = M / 2^E, M a u16 in [2^15, 2^16) in bits 0-15, E a signed i16 in
 // bits 16-31; the word 0 is the value 0. Results are rounded to nearest (ties up) at the mantissa.
+import { isqrt } from './fixed';
 
 // @ts-ignore: decorator
 @inline function mant(a: i32): i64 { return <i64>(a & 0xffff); }
@@ -65,29 +66,13 @@ export function pfDiv(a: i32, b: i32): i32 {
   return pf((mant(a) << 32) / mant(b), expo(a) - expo(b) + 32);
 }
 
-/** Integer square root of x < 2^32 (bit by bit). */
-function isqrt32(x: u32): u32 {
-  let r: u32 = 0;
-  let bit: u32 = 1 << 30;
-  while (bit > x) bit >>= 2;
-  while (bit != 0) {
-    if (x >= r + bit) {
-      x -= r + bit;
-      r = (r >> 1) + bit;
-    } else {
-      r >>= 1;
-    }
-    bit >>= 2;
-  }
-  return r;
-}
 
 export function pfSqrt(a: i32): i32 {
   if (a == 0) return 0;
   let m = mant(a), e = expo(a);
   // An even exponent, then sqrt(m 2^14 / 2^(e + 14)) = isqrt(m 2^14) / 2^((e + 14) / 2).
   if (e & 1) { m <<= 1; e += 1; }
-  return pf32(<i32>isqrt32(<u32>(m << 14)), (e + 14) >> 1);
+  return pf32(<i32>isqrt(<u32>(m << 14)), (e + 14) >> 1);
 }
 
 /** The larger of a and b. */

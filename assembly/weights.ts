@@ -5,7 +5,7 @@
 // host reads the accumulated gradient).
 import { ACCUMULATE, lay, layPtr, LF_N, LF_NPRE, LF_P, LF_W, LF_GRAD, G_V, G_C, G_GV, G_GC, G_B } from './layout';
 import { LR, CLIP, LAYERS, N_OUT, N_TOP } from './params';
-import { addSat, mulQ12 } from './fixed';
+import { addSat, mulQ12, isqrt } from './fixed';
 import { roundStochastic32, rngSymmetric, rngLoad, rngStore } from './random';
 
 /** Applies one gradient contribution (Q12) to the weight at w (i16) or adds it to the accumulator at g. */
@@ -84,22 +84,6 @@ export function clearAccumulated(): void {
   for (let i = 0; i < N_OUT; i++) store<i32>(G_GC + (<usize>i << 2), 0);
 }
 
-/** Integer square root (floor), for fan-in scaling. */
-function isqrt(x: u32): u32 {
-  let r: u32 = 0;
-  let bit: u32 = 1 << 30;
-  while (bit > x) bit >>= 2;
-  while (bit != 0) {
-    if (x >= r + bit) {
-      x -= r + bit;
-      r = (r >> 1) + bit;
-    } else {
-      r >>= 1;
-    }
-    bit >>= 2;
-  }
-  return r;
-}
 
 /** amp / sqrt(fanIn), amp in Q12. */
 function scaled(amp: i32, fanIn: i32): i32 {
