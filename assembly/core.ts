@@ -1,7 +1,7 @@
 // Lifecycle of the core: init from the config block, reset, step, learn. Every entry point returns
 // a status (status.ts) and leaves the state untouched when it refuses.
 import { CONFIG_BLOCK, ACTIVE, N_FIELDS, validateBlock, commitBlock, cfg, F_SEED, F_OPTIM, F_INTERVAL, OPTIM_ROW_RMS, MAX_IN, MAX_OUT } from './config';
-import { deriveOptim } from './optim';
+import { optim, OPTIM_INIT } from './optim';
 import { computeLayout, lay, layPtr, LF_N, LF_P, LF_W, STATE_START, STATE_END, G_RNG, G_STEPS, G_Y, G_V, G_B, ROW_RMS, rowStages } from './layout';
 import { deriveParams, N_OUT, N_TOP, LAYERS } from './params';
 import { forward } from './network';
@@ -38,7 +38,7 @@ export function init(): i32 {
   computeLayout(true);
   deriveParams();
   deriveRows();
-  if (ROW_RMS) deriveOptim();
+  if (ROW_RMS) optim(OPTIM_INIT, 0);
   zero(STATE_START, STATE_END - STATE_START);
   rngAt(G_RNG);
   rngSeed(<u32>cfg(F_SEED));

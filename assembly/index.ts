@@ -3,7 +3,7 @@
 // or a non-negative value; a refused call leaves the state as it was.
 import { CONFIG_BLOCK, N_FIELDS, MAX_LAYERS } from './config';
 import { init as coreInit, resetState, sync as coreSync, step as coreStep, learn as coreLearn, initialised, INPUT, OUTPUT, ERROR } from './core';
-import { layPtr, LF_W, LF_GRAD, LF_MEM, LF_O, LF_PSI, LF_ADAPT, STATE_START, STATE_END, ARENA, MEMORY_END, PAGE_END, HEADER_BYTES, setMemoryEnd, G_V, G_C, G_B, G_GV, G_GC, G_Y, G_STEPS, ACCUMULATE, staticEnd } from './layout';
+import { layPtr, LF_W, LF_GRAD, LF_MEM, LF_O, LF_PSI, LF_ADAPT, STATE_START, STATE_END, ARENA, MEMORY_END, PAGE_END, MAX_MEMORY, HEADER_BYTES, setMemoryEnd, G_V, G_C, G_B, G_GV, G_GC, G_VLO, G_CLO, G_Y, G_STEPS, ACCUMULATE, staticEnd } from './layout';
 import { LAYERS } from './params';
 import { initWeights, applyAccumulated, clearAccumulated } from './weights';
 import { saveSnapshot, loadSnapshot, stagingCapacity, configHash, streamBegin, streamChunk, streamEnd } from './snapshot';
@@ -12,7 +12,7 @@ import { syncRows, clearRows } from './rows';
 import { OK, E_NOT_INITIALISED, E_ARG, E_TOO_LARGE } from './status';
 
 /** Core version: major * 65536 + minor. Snapshots carry it. */
-const CORE_VERSION: i32 = 0x00010003;
+const CORE_VERSION: i32 = 0x00010004;
 
 export function version(): i32 { return CORE_VERSION; }
 export function config_ptr(): i32 { return <i32>CONFIG_BLOCK; }
@@ -79,7 +79,9 @@ export function layer_ptr(l: i32, what: i32): i32 {
 
 /**
  * Address of a readout array: what = 0 V (i16 Q12, n_out x n_L), 1 c (i16 Q12, n_out), 2 B (i16 Q12,
- * n_L x n_out), 3 dV accumulator (i32 Q12), 4 dc accumulator (i32 Q12), 5 y (i32 Q12, n_out).
+ * n_L x n_out), 3 dV accumulator (i32 Q12), 4 dc accumulator (i32 Q12), 5 y (i32 Q12, n_out),
+ * 6 and 7 the Q28 residuals of V and c (i16, online configs: V = (V16 << 16 + VLO) / 2^28). 0 for an
+ * accumulator or residual the config does not have.
  */
 export function readout_ptr(what: i32): i32 {
   if (!initialised) return E_NOT_INITIALISED;
@@ -89,6 +91,8 @@ export function readout_ptr(what: i32): i32 {
   if (what == 3) return ACCUMULATE ? <i32>G_GV : 0;
   if (what == 4) return ACCUMULATE ? <i32>G_GC : 0;
   if (what == 5) return <i32>G_Y;
+  if (what == 6) return <i32>G_VLO;
+  if (what == 7) return <i32>G_CLO;
   return E_ARG;
 }
 
@@ -106,14 +110,18 @@ export function memory_used(): i32 {
 /**
  * Tells the core how many bytes of linear memory the embedder backs with RAM (an AOT runtime that
  * allocates less than the declared page, or WASM3 with memoryLimit): the arena and the snapshot
- * staging area end there. bytes: a multiple of 16 in [static_bytes() + 64, 65536]; 0 asks for the
- * current limit. Refused (E_TOO_LARGE, nothing changed) when the running net does not fit below it.
- * Returns the limit in force.
+ * staging area end there. bytes: a multiple of 16 in [static_bytes() + 64, 4 x 65536]; above the
+ * memory's current size the core grows it first (memory.grow; a host whose net needs more than one
+ * page, such as deep-full on 2x32). 0 asks for the current limit. Refused, nothing changed: E_ARG
+ * for a bad value or when the memory cannot grow that far, E_TOO_LARGE when the running net does
+ * not fit below it. Returns the limit in force.
  */
 export function memory_limit(bytes: i32): i32 {
   if (bytes == 0) return <i32>MEMORY_END;
-  if (bytes < <i32>staticEnd() + <i32>HEADER_BYTES + 32 || bytes > <i32>PAGE_END || (bytes & 15) != 0) return E_ARG;
+  if (bytes < <i32>staticEnd() + <i32>HEADER_BYTES + 32 || bytes > <i32>MAX_MEMORY || (bytes & 15) != 0) return E_ARG;
   if (initialised && <usize>bytes < STATE_END) return E_TOO_LARGE;
+  const pages = (bytes + 65535) >> 16;
+  if (pages > memory.size() && memory.grow(pages - memory.size()) < 0) return E_ARG;
   setMemoryEnd(<usize>bytes);
   return bytes;
 }

@@ -1,5 +1,6 @@
 // Where everything lives in linear memory. init() computes the layout from the active config; the
-// arena is the memory after the module's static data, up to the end of the single 64 KiB page.
+// arena is the memory after the module's static data, up to MEMORY_END: the end of the first 64 KiB
+// page unless the embedder sets another limit (memory_limit(): less on a device, up to 4 pages on a host).
 //
 // [arena: snapshot header, 32 B][ state ................... ][ free: snapshot staging ]
 //                                ^ STATE_START               ^ STATE_END
@@ -28,7 +29,8 @@
 //                           components, then the q components, [n_k x n x P] each)
 //   XN     i32 Q12          deep-full: N^l [n_out x n x P]
 //   RMS    posfloat words   row-RMS (optim.ts): 3 per row [r_j, w_j, scale_j], in the optimiser block
-// Readout with row-RMS: VLO i16 [n_out x n_L] and CLO i16 [n_out] after c, the Q28 residuals of V and c.
+// Readout of online configs (interval 1): VLO i16 [n_out x n_L] and CLO i16 [n_out] after c, the
+// Q28 residuals of V and c (learn.ts, optim.ts).
 // The optimiser block (row-RMS only; empty with SGD) follows the PRNG and is not cleared by
 // reset_state (the optimiser's statistics outlive a reset, as in the float64 reference):
 //   [learn count t: i32][RMS rows of every layer][readout: R_k x n_out, w_R, C_q x (n_L + 1),
@@ -38,6 +40,12 @@ import { cfg, F_N_IN, F_N_LAYERS, F_UNITS, F_N_OUT, F_RECURRENT, F_NEURON, F_ENG
 
 export const HEADER_BYTES: usize = 32;
 export const PAGE_END: usize = 65536;
+/**
+ * The module's declared maximum memory (asconfig.json: 4 pages). The core starts with one page and
+ * grows only when the embedder raises memory_limit() above it (a host running a net that needs
+ * more, such as deep-full on 2x32); a device's runtime (AOT, WASM3) never grows it.
+ */
+export const MAX_MEMORY: usize = 4 * 65536;
 /**
  * End of the linear memory the embedder really provides (memory_limit(); default the whole page).
  * The arena, and the snapshot staging area after the state, end here: an AOT runtime or a WASM3
@@ -108,7 +116,7 @@ export let G_OPT_WR: usize = 0; // w_R
 export let G_OPT_C: usize = 0; // C_q [n_L + 1]
 export let G_OPT_WC: usize = 0; // w_C [n_L + 1]
 export let G_OPT_IB: usize = 0; // 1 / max(B_q, f_o) [n_L + 1]
-export let G_VLO: usize = 0; // i16 [n_out x n_L]: V = (V16 << 16 + VLO) / 2^28 (row-RMS)
+export let G_VLO: usize = 0; // i16 [n_out x n_L]: V = (V16 << 16 + VLO) / 2^28 (interval 1)
 export let G_CLO: usize = 0; // i16 [n_out]: the same for c
 export let ROW_RMS: bool = false;
 /**
@@ -180,9 +188,10 @@ export function computeLayout(commit: bool): usize {
   const onebar = p; p += 4;
   const v16 = p; p = al4(p + <usize>(nOut * nL) * 2);
   const c16 = p; p = al4(p + <usize>nOut * 2);
-  // Row-RMS: 16 more fractional bits of V and c (their Q28 residuals; reset_state keeps them).
+  // Online learning (interval 1, SGD or row-RMS): 16 more fractional bits of V and c, their Q28
+  // residuals (reset_state keeps them, as it keeps the weights).
   let vlo: usize = 0, clo: usize = 0;
-  if (rms) {
+  if (!acc) {
     vlo = p; p = al4(p + <usize>(nOut * nL) * 2);
     clo = p; p = al4(p + <usize>nOut * 2);
   }

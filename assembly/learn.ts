@@ -8,22 +8,21 @@
 //   eprop g_jq = L_j ebar_jq; deep-fact g_jq = L_j stage_last_jq; deep-full g_col = sum_o err_o N[o,col].
 // Event-driven rows (rows.ts) only add L_j to a per-row sum here; their synapses are updated when
 // the row is next brought up to date.
-import { lay, layPtr, ACCUMULATE, LF_N, LF_NPRE, LF_P, LF_W, LF_PSI, LF_SIG, LF_GRAD, LF_TRACE, LF_XN, LF_H, ROW_RMS, G_OBAR, G_ONEBAR, G_V, G_B, G_C, G_GV, G_GC, G_PENDING } from './layout';
-import { LAYERS, ENGINE, NEURON, N_OUT, N_TOP, ONE_MINUS_A, INTERVAL, LR, CLIP, RANDOM_FEEDBACK } from './params';
+import { lay, layPtr, ACCUMULATE, LF_N, LF_NPRE, LF_P, LF_W, LF_PSI, LF_SIG, LF_GRAD, LF_TRACE, LF_XN, LF_H, ROW_RMS, G_OBAR, G_V, G_B, G_GV, G_GC, G_PENDING } from './layout';
+import { LAYERS, ENGINE, NEURON, N_OUT, N_TOP, ONE_MINUS_A, INTERVAL, RANDOM_FEEDBACK } from './params';
 import { ENGINE_DEEP_FULL, ENGINE_EPROP, NEURON_RATE } from './config';
 import { mulQ12, decayQ15, q24toQ12, sat32, addSat, blockCoefficient, blockShift, BLOCK_K } from './fixed';
 import { ld, st } from './memory';
-import { rngLoad, rngStore, lcgNext } from './random';
 import { accumulateSignals, syncRows } from './rows';
-import { contribute, contributeRow, applyAccumulated } from './weights';
-import { sampleRow, normaliseReadout, readoutStep, advanceOptim } from './optim';
+import { contribute, contributeRow, applyAccumulated, readoutStepQ28 } from './weights';
+import { optim, OPTIM_BEFORE, OPTIM_AFTER } from './optim';
 
 const SCALED: usize = memory.data(4 * 64, 16);
 const ACTIVE_M: usize = memory.data(4 * 64, 16);
 /** The error with a block shift so that every value fits 15 bits (i32 dot products below). */
 const ERRS: usize = memory.data(4 * 8, 16);
-/** The readout trace obar as 15-bit mantissas with one shift (readout update). */
-const OBARS: usize = memory.data(4 * 64, 16);
+/** The readout trace [obar | onebar] as 15-bit mantissas with one shift (readout update). */
+const OBARS: usize = memory.data(4 * 68, 16);
 
 /** A dot product of i16 weights and 15-bit values summed as Q(24 - 8) in i32, to Q12 times 2^k. */
 // @ts-ignore: decorator
@@ -83,46 +82,38 @@ function signals(err: usize): void {
   }
 }
 
-/** Readout: dV_oj = err_o obar_j, dc_o = err_o onebar, applied (SGD) or accumulated in i32 with one coefficient per output. */
-function readoutLearn(err: usize, obar: usize, onebar: i32): void {
-  const kb = blockShift(obar, OBARS, N_TOP);
+/**
+ * Readout: dV_oj = err_o obar_j, dc_o = err_o onebar: accumulated in i32 Q12 with one coefficient
+ * per output (interval != 1), or applied at once in Q28 (weights.ts readoutStepQ28).
+ */
+function readoutLearn(err: usize, obar: usize): void {
+  // G_ONEBAR follows G_OBAR (layout.ts): the bias is column N_TOP.
+  const kb = blockShift(obar, OBARS, N_TOP + 1);
+  if (!ACCUMULATE) {
+    readoutStepQ28(err, OBARS, kb);
+    return;
+  }
   for (let o = 0; o < N_OUT; o++) {
     const e = ld(err, o);
     if (e == 0) continue;
-    // SGD: dv (LSB) = e obar lr / 2^44; accumulate: g (Q12) = e obar / 2^12; obar = m 2^kb.
-    const sh = ACCUMULATE ? blockCoefficient(<i64>e, 12 - kb) : blockCoefficient(<i64>e * <i64>LR, 44 - kb);
+    // g (Q12) = e o / 2^12, o = m 2^kb.
+    const sh = blockCoefficient(<i64>e, 12 - kb);
     if (sh < 0) continue;
     const kc = BLOCK_K;
-    const row = <usize>(o * N_TOP);
-    if (ACCUMULATE) {
-      const half = sh > 0 ? 1 << (sh - 1) : 0;
-      for (let j = 0; j < N_TOP; j++) {
-        const x = kc * ld(OBARS, j);
-        if (x != 0) st(G_GV + (row << 2), j, addSat(ld(G_GV + (row << 2), j), (x + half) >> sh));
-      }
-      continue;
-    }
-    let r = rngLoad();
-    const rs = 31 - sh;
-    for (let j = 0; j < N_TOP; j++) {
-      const x = kc * ld(OBARS, j);
+    const half = sh > 0 ? 1 << (sh - 1) : 0;
+    for (let q = 0; q <= N_TOP; q++) {
+      const x = kc * ld(OBARS, q);
       if (x == 0) continue;
-      r = lcgNext(r);
-      const wp = G_V + ((row + <usize>j) << 1);
-      let nw = <i32>load<i16>(wp) - ((x + <i32>((r >> 1) >> rs)) >> sh);
-      if (nw > CLIP) nw = CLIP;
-      if (nw < -CLIP) nw = -CLIP;
-      store<i16>(wp, <i16>nw);
+      const g = q < N_TOP ? G_GV + (<usize>(o * N_TOP + q) << 2) : G_GC + (<usize>o << 2);
+      store<i32>(g, addSat(load<i32>(g), (x + half) >> sh));
     }
-    rngStore(r);
   }
-  for (let o = 0; o < N_OUT; o++) contribute(G_C + (<usize>o << 1), G_GC + (<usize>o << 2), mulQ12(ld(err, o), onebar));
 }
 
 export function learnStep(err: usize): void {
   if (ENGINE != ENGINE_DEEP_FULL) signals(err);
   // Row-RMS: each layer's sampled row takes its new scale before this step's signals enter the rows.
-  if (ROW_RMS) for (let l = 0; l < LAYERS; l++) sampleRow(l);
+  if (ROW_RMS) optim(OPTIM_BEFORE, err);
   // Hidden layers.
   for (let l = 0; l < LAYERS; l++) {
     const n = lay(l, LF_N);
@@ -152,11 +143,9 @@ export function learnStep(err: usize): void {
   }
   // Readout (after the signals above have read V).
   if (ROW_RMS) {
-    normaliseReadout(err);
-    readoutStep();
-    advanceOptim();
+    optim(OPTIM_AFTER, err);
   } else {
-    readoutLearn(err, G_OBAR, load<i32>(G_ONEBAR));
+    readoutLearn(err, G_OBAR);
   }
   if (INTERVAL > 1) {
     const pending = load<i32>(G_PENDING) + 1;

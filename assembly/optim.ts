@@ -21,9 +21,10 @@
 // every statistic (r, w, scale, R, w_R, C, w_C, IB) is a posfloat word (posfloat.ts: 16-bit
 // mantissa and exponent) in real units (m and R in squared gradient units); L, err, obar, onebar
 // are Q12 i32; the normalised err and o are Q12 i32, saturated.
-import { lay, layPtr, LF_N, LF_P, LF_SIG, LF_TRACE, LF_META, LF_H, LF_RMS, G_OPT_T, G_OPT_R, G_OPT_WR, G_OPT_C, G_OPT_WC, G_OPT_IB, G_OBAR, G_ONEBAR, G_V, G_C, G_VLO, G_CLO, metaWords } from './layout';
-import { LAYERS, N_OUT, N_TOP, LR, CLIP } from './params';
-import { blockShift, blockCoefficient, BLOCK_K } from './fixed';
+import { lay, layPtr, LF_N, LF_P, LF_SIG, LF_TRACE, LF_META, LF_H, LF_RMS, G_OPT_T, G_OPT_R, G_OPT_WR, G_OPT_C, G_OPT_WC, G_OPT_IB, G_OBAR, G_ONEBAR, metaWords } from './layout';
+import { LAYERS, N_OUT, N_TOP } from './params';
+import { blockShift } from './fixed';
+import { readoutStepQ28 } from './weights';
 import { MAX_LAYERS } from './config';
 import { ld } from './memory';
 import { flush, gainOf, lrGainOf } from './rows';
@@ -181,40 +182,37 @@ export function normaliseReadout(err: usize): void {
   sw(OBAR_N, N_TOP, pfScale(onebar, gw(G_OPT_IB, N_TOP)));
 }
 
-/**
- * The readout step with the normalised err and o: [V | c]_kq -= lr errN_k oN_q, in Q28 (V16 << 16
- * plus the i16 residual VLO / CLO), rounded to nearest (no stochastic rounding: at 16 more bits its
- * noise is what kept the Q12 weights from settling), clipped to +-CLIP; V16 and c16 are the Q28
- * values rounded to Q12, which the forward pass and the learning signals read.
- * Per output k one coefficient kc / 2^sh = lr errN_k 2^kb / 2^28 (o = mantissa 2^kb, blockShift).
- */
+/** The readout step with the normalised err and o (weights.ts readoutStepQ28, as SGD's). */
 export function readoutStep(): void {
-  const kb = blockShift(OBAR_N, OBAR_M, N_TOP + 1);
-  const lim = CLIP << 16;
-  for (let k = 0; k < N_OUT; k++) {
-    const e = ld(ERR_N, k);
-    if (e == 0) continue;
-    const sh = blockCoefficient(<i64>e * <i64>LR, 28 - kb);
-    if (sh < 0) continue;
-    const kc = BLOCK_K;
-    const half = sh > 0 ? 1 << (sh - 1) : 0;
-    for (let q = 0; q <= N_TOP; q++) {
-      const x = kc * ld(OBAR_M, q);
-      if (x == 0) continue;
-      const hi = q < N_TOP ? G_V + (<usize>(k * N_TOP + q) << 1) : G_C + (<usize>k << 1);
-      const lo = q < N_TOP ? G_VLO + (<usize>(k * N_TOP + q) << 1) : G_CLO + (<usize>k << 1);
-      // |x| < 2^29 and |w| <= CLIP 2^16 < 2^31: the difference fits an i32 before the clip.
-      let w = (<i32>load<i16>(hi) << 16) + <i32>load<i16>(lo) - ((x + half) >> sh);
-      if (w > lim) w = lim;
-      if (w < -lim) w = -lim;
-      const w16 = (w + 32768) >> 16;
-      store<i16>(hi, <i16>w16);
-      store<i16>(lo, <i16>(w - (w16 << 16)));
-    }
-  }
+  readoutStepQ28(ERR_N, OBAR_M, blockShift(OBAR_N, OBAR_M, N_TOP + 1));
 }
 
 /** After the learning step: t <- t + 1. */
 export function advanceOptim(): void {
   store<i32>(G_OPT_T, load<i32>(G_OPT_T) + 1);
 }
+
+/** optim()'s phases: at init, in learn() before the hidden layers' signals enter the rows, after them. */
+export const OPTIM_INIT = 0;
+export const OPTIM_BEFORE = 1;
+export const OPTIM_AFTER = 2;
+
+/**
+ * The one entry of the row-RMS optimiser (core.ts init, learn.ts learnStep). One function called
+ * from three places, so that binaryen does not inline the optimiser into init() and learnStep():
+ * an interpreter that compiles a function when it is first called (WASM3) then compiles none of
+ * it for an SGD net.
+ */
+export function optim(phase: i32, err: usize): void {
+  if (phase == OPTIM_INIT) {
+    deriveOptim();
+  } else if (phase == OPTIM_BEFORE) {
+    // Each layer's sampled row takes its new scale before this step's signals enter the rows.
+    for (let l = 0; l < LAYERS; l++) sampleRow(l);
+  } else {
+    normaliseReadout(err);
+    readoutStep();
+    advanceOptim();
+  }
+}
+

@@ -143,11 +143,12 @@ function coefficients(l: i32, meta: usize, H: i32, mant: i32, T: i32, minSh: i32
 /**
  * Width of the stage mantissas (build-time constants below): i16 everywhere (the default), or i8 for
  * one-stage rows and for the second stage of two-stage rows, which takes mcu-ref's state from
- * 19,008 B to 15,616 B. Measured with W1 = 1, W20 = 2, W21 = 1 (an i8 stage keeps its row's true
- * maximum, seenMax, so that its exponent follows the row): fixed-vs-float cosine >= 0.99 on every
- * config of test/core/agreement.test.ts, pattern task 1.02-1.24x float64 on seeds 1-5, but 90.6k
- * wasm instructions per mcu-ref learning step (seed 7; seeds 1-5: 76k-106k) against 69.9k with i16:
- * the row pass costs ~17 % more per synapse and the learned weights leave more units active.
+ * 19,136 B to 15,744 B (core 1.4). Measured with W1 = 1, W20 = 2, W21 = 1 (an i8 stage keeps its
+ * row's true maximum, seenMax, so that its exponent follows the row): pattern task (SGD) 0.95-1.05x
+ * float64 on seeds 1-5, but 99.5k wasm instructions per mcu-ref learning step on the bench workload
+ * (seed 7) and 85.0k on the mean of seeds 1-5, against 90.9k and 74.5k with i16: the pass costs
+ * about 8 instructions more per i8 stage and synapse (the maximum), and the learned weights leave
+ * more units with a pseudo-derivative.
  * |m| < mantMaxOf(H, h); per-row coefficients |k_h| <= 2^kBits(H) - 1, so sum_h k_h m_h fits an i32.
  */
 /** rowPass (ADVANCE): an OR of the magnitudes of the new i8 mantissas of stage 0 and 1. */
@@ -215,8 +216,14 @@ export function materialise(l: i32, j: i32, c: i32): void {
   const k0 = sh >= 0 ? gi(KBUF, 0) : 0;
   const k1 = sh >= 0 && H > 1 ? gi(KBUF, 1) : 0;
   const row = <usize>(j * P);
-  if (H == 1) rowPass(1, true, l, row, P, sh, k0, 0, c, t00, 0, 0, s0, 0, ne0, 0, 0);
-  else rowPass(2, true, l, row, P, sh, k0, k1, c, t00, t10, t11, s0, s1, ne0, ne1, b1);
+  if (sh >= 0 && ACCUMULATE) rowPassAccumulate(H, true, l, row, P, sh, k0, k1, c, t00, t10, t11, s0, s1, ne0, ne1, b1);
+  else if (sh >= 0) {
+    if (H == 1) rowPass(1, true, true, false, l, row, P, sh, k0, 0, c, t00, 0, 0, s0, 0, ne0, 0, 0);
+    else rowPass(2, true, true, false, l, row, P, sh, k0, k1, c, t00, t10, t11, s0, s1, ne0, ne1, b1);
+  } else {
+    if (H == 1) rowPass(1, true, false, false, l, row, P, sh, 0, 0, c, t00, 0, 0, s0, 0, ne0, 0, 0);
+    else rowPass(2, true, false, false, l, row, P, sh, 0, 0, c, t00, t10, t11, s0, s1, ne0, ne1, b1);
+  }
   // New maxima: for an i8 stage what the pass saw (an OR of magnitudes: below 2 max), so that its
   // next exponent follows the row rather than a chain of bounds; for an i16 stage the bound the
   // exponent came from.
@@ -245,12 +252,14 @@ export function flush(l: i32, j: i32): void {
   const P = lay(l, LF_P);
   const row = <usize>(j * P);
   const k0 = gi(KBUF, 0);
-  if (H == 1) rowPass(1, false, l, row, P, sh, k0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
-  else rowPass(2, false, l, row, P, sh, k0, gi(KBUF, 1), 0, 0, 0, 0, 0, 0, 0, 0, 0);
+  const k1 = H > 1 ? gi(KBUF, 1) : 0;
+  if (ACCUMULATE) rowPassAccumulate(H, false, l, row, P, sh, k0, k1, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+  else if (H == 1) rowPass(1, false, true, false, l, row, P, sh, k0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+  else rowPass(2, false, true, false, l, row, P, sh, k0, k1, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 }
 
 /**
- * One pass over a row of H = 1 or 2 stages (H and ADVANCE constants after inlining): the pending
+ * One pass over a row of H = 1 or 2 stages (H, ADVANCE, UPD, ACC constants after inlining): the pending
  * update from the old stages, then (ADVANCE) the stages advanced. The exponents come from bounds, so the mantissas fit
  * an i16 without clamping. Each new mantissa is a sum of separately rounded terms, one shift each:
  *   m0' = (t00 m0 >> (s0 + ne0)) + (c e^ >> (12 + ne0))
@@ -259,8 +268,24 @@ export function flush(l: i32, j: i32): void {
  * Stochastic rounding of the weight step: one LCG draw per row, then a Weyl sequence (+ 2^32 / phi)
  * per synapse, so that every synapse's offset is uniform in [0, 2^sh) and the step unbiased.
  */
+/**
+ * rowPass with the update added to the accumulator (interval != 1), kept out of materialise() and
+ * flush() so that an interpreter that compiles a function at its first call (WASM3) compiles these
+ * variants only for the configs that use them.
+ */
+function rowPassAccumulate(H: i32, ADVANCE: bool, l: i32, row: usize, P: i32, sh: i32, k0: i32, k1: i32, c: i32,
+  t00: i32, t10: i32, t11: i32, s0: i32, s1: i32, ne0: i32, ne1: i32, b1: i32): void {
+  if (ADVANCE) {
+    if (H == 1) rowPass(1, true, true, true, l, row, P, sh, k0, 0, c, t00, 0, 0, s0, 0, ne0, 0, 0);
+    else rowPass(2, true, true, true, l, row, P, sh, k0, k1, c, t00, t10, t11, s0, s1, ne0, ne1, b1);
+  } else {
+    if (H == 1) rowPass(1, false, true, true, l, row, P, sh, k0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+    else rowPass(2, false, true, true, l, row, P, sh, k0, k1, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+  }
+}
+
 // @ts-ignore: decorator
-@inline function rowPass(H: i32, ADVANCE: bool, l: i32, row: usize, P: i32, sh: i32, k0: i32, k1: i32, c: i32,
+@inline function rowPass(H: i32, ADVANCE: bool, UPD: bool, ACC: bool, l: i32, row: usize, P: i32, sh: i32, k0: i32, k1: i32, c: i32,
   t00: i32, t10: i32, t11: i32, s0: i32, s1: i32, ne0: i32, ne1: i32, b1: i32): void {
   const S00 = s0 + ne0, S10 = s0 + ne1, S11 = s1 + ne1, SC0 = 12 + ne0, SC1 = 12 + ne1;
   const R00 = S00 > 0 ? 1 << (S00 - 1) : 0;
@@ -268,9 +293,9 @@ export function flush(l: i32, j: i32): void {
   const R11 = S11 > 0 ? 1 << (S11 - 1) : 0;
   const RC0 = 1 << (SC0 - 1), RC1 = 1 << (SC1 - 1);
   const cb = H > 1 ? (b1 * c + 16384) >> 15 : 0;
-  const upd = sh >= 0;
+  const upd = UPD; // sh >= 0: the callers choose the variant
   const half = sh > 0 ? 1 << (sh - 1) : 0;
-  const rs = 32 - sh; // sh >= 1 when upd and not ACCUMULATE (coefficients())
+  const rs = 32 - sh; // sh >= 1 when upd and not ACC (coefficients())
   const clip = CLIP, clip2 = CLIP << 1;
   // TRACE interleaves a synapse's H stages, rowBytes(H) per synapse.
   const stride = <usize>rowBytes(H);
@@ -278,8 +303,8 @@ export function flush(l: i32, j: i32): void {
   const end = p0 + <usize>P * stride;
   let pw = layPtr(l, LF_W) + (row << 1);
   const de = layPtr(l, LF_EPSV) - pw; // e^_q at pw + de (wrapping: only the sum is an address)
-  let pg = ACCUMULATE ? layPtr(l, LF_GRAD) + (row << 2) : 0;
-  let r = upd && !ACCUMULATE ? lcgNext(rngLoad()) : 0;
+  let pg = ACC ? layPtr(l, LF_GRAD) + (row << 2) : 0;
+  let r = upd && !ACC ? lcgNext(rngLoad()) : 0;
   let mx0 = 0, mx1 = 0;
   for (; p0 < end; p0 += stride, pw += 2) {
     const m0 = mantBytesOf(H, 0) == 1 ? <i32>load<i8>(p0) : <i32>load<i16>(p0);
@@ -288,14 +313,18 @@ export function flush(l: i32, j: i32): void {
     // (x = 0 needs no test: the rounding offset is below 2^sh, so the step is 0.)
     if (upd) {
       const x = H > 1 ? k0 * m0 + k1 * m1 : k0 * m0;
-      if (ACCUMULATE) {
+      if (ACC) {
         store<i32>(pg, addSat(load<i32>(pg), (x + half) >> sh));
         pg += 4;
       } else {
         r += 0x9e3779b9;
-        let nw = <i32>load<i16>(pw) - ((x + <i32>(r >> rs)) >> sh);
-        if (<u32>(nw + clip) > <u32>clip2) nw = nw > 0 ? clip : -clip;
-        store<i16>(pw, <i16>nw);
+        // At lr ~ 1e-6 the step is 0 for almost every synapse: only the others touch the weight.
+        const d = (x + <i32>(r >> rs)) >> sh;
+        if (d != 0) {
+          let nw = <i32>load<i16>(pw) - d;
+          if (<u32>(nw + clip) > <u32>clip2) nw = nw > 0 ? clip : -clip;
+          store<i16>(pw, <i16>nw);
+        }
       }
     }
     // The stages, advanced by M^d, with this step's input.
@@ -319,7 +348,7 @@ export function flush(l: i32, j: i32): void {
       }
     }
   }
-  if (upd && !ACCUMULATE) rngStore(r);
+  if (upd && !ACC) rngStore(r);
   seenMax0 = mx0;
   seenMax1 = mx1;
 }

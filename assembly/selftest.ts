@@ -39,10 +39,15 @@ function phase(crc: u32, neuron: i32, engine: i32, interval: i32, steps: i32): u
 /** Phases of the self-test, in order. */
 export const SELF_TEST_PHASES = 3;
 
+/**
+ * The mcu-ref engine (LIF, deep-fact, online) comes last: an embedder that runs the phases in
+ * instances of their own can run the last one in the instance the core then keeps, whose code for
+ * that engine it compiles for the net anyway (firmware/src/dt_core_wasm3.c).
+ */
 function runPhase(k: i32, crc: u32): u32 {
-  if (k == 0) return phase(crc, 0, 2, 1, 120); // LIF, deep-fact, immediate updates
-  if (k == 1) return phase(crc, 2, 1, 8, 80); // rate, deep-full, every 8 steps
-  return phase(crc, 1, 0, 1, 80); // ALIF, eprop, random feedback
+  if (k == 0) return phase(crc, 2, 1, 8, 80); // rate, deep-full, every 8 steps
+  if (k == 1) return phase(crc, 1, 0, 1, 80); // ALIF, eprop, random feedback
+  return phase(crc, 0, 2, 1, 120); // LIF, deep-fact, immediate updates
 }
 
 export function selfTest(): i32 {

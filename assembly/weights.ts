@@ -3,10 +3,51 @@
 // With INTERVAL = 1 each step's gradient estimate is applied at once (no accumulator in memory);
 // otherwise it is summed in i32 accumulators and applied every INTERVAL steps (0: never, the
 // host reads the accumulated gradient).
-import { ACCUMULATE, lay, layPtr, LF_N, LF_NPRE, LF_P, LF_W, LF_GRAD, G_V, G_C, G_GV, G_GC, G_B } from './layout';
+import { ACCUMULATE, lay, layPtr, LF_N, LF_NPRE, LF_P, LF_W, LF_GRAD, G_V, G_C, G_GV, G_GC, G_B, G_VLO, G_CLO } from './layout';
 import { LR, CLIP, LAYERS, N_OUT, N_TOP } from './params';
-import { addSat, mulQ12, isqrt } from './fixed';
+import { addSat, mulQ12, isqrt, blockCoefficient, BLOCK_K } from './fixed';
+import { ld } from './memory';
 import { roundStochastic32, rngSymmetric, rngLoad, rngStore } from './random';
+
+/**
+ * The online readout step (interval 1; SGD and row-RMS, optim.ts): [V | c]_kq -= lr err_k o_q for
+ * err (i32 Q12 [n_out]) and o = [obar | onebar] given as 15-bit mantissas om (i32 [n_L + 1]) times
+ * 2^kb (blockShift), in Q28: V = (V16 << 16 + VLO) / 2^28, c likewise with CLO, rounded to nearest
+ * (at 16 more bits than Q12 no stochastic rounding is needed: in Q12 a step of lr err obar ~ 1e-7
+ * is a thousandth of an LSB, and the noise of rounding it stochastically kept V from settling),
+ * clipped to +-CLIP. V16 and c16, the Q28 values rounded to Q12, are what the forward pass and the
+ * learning signals read. Per output k one coefficient kc / 2^sh = err_k lr 2^kb / 2^28 (lr in Q32).
+ */
+export function readoutStepQ28(err: usize, om: usize, kb: i32): void {
+  for (let k = 0; k < N_OUT; k++) {
+    const e = ld(err, k);
+    if (e == 0) continue;
+    const sh = blockCoefficient(<i64>e * <i64>LR, 28 - kb);
+    if (sh < 0) continue;
+    const kc = BLOCK_K;
+    const half = sh > 0 ? 1 << (sh - 1) : 0;
+    const row = <usize>(k * N_TOP) << 1;
+    // Row k of V (q < n_L), then c_k (q = n_L, the bias column).
+    let hi = G_V + row, lo = G_VLO + row;
+    const end = om + (<usize>N_TOP << 2);
+    for (let p = om; p < end; p += 4, hi += 2, lo += 2) stepQ28(hi, lo, kc * load<i32>(p), half, sh);
+    stepQ28(G_C + (<usize>k << 1), G_CLO + (<usize>k << 1), kc * load<i32>(end), half, sh);
+  }
+}
+
+/** One Q28 weight (i16 hi << 16 + i16 lo) minus (x + half) >> sh, clipped (readoutStepQ28). */
+// @ts-ignore: decorator
+@inline function stepQ28(hi: usize, lo: usize, x: i32, half: i32, sh: i32): void {
+  if (x == 0) return;
+  const lim = CLIP << 16;
+  // |x| < 2^29 and |w| <= CLIP 2^16 < 2^31: the difference fits an i32 before the clip.
+  let w = (<i32>load<i16>(hi) << 16) + <i32>load<i16>(lo) - ((x + half) >> sh);
+  if (w > lim) w = lim;
+  if (w < -lim) w = -lim;
+  const w16 = (w + 32768) >> 16;
+  store<i16>(hi, <i16>w16);
+  store<i16>(lo, <i16>(w - (w16 << 16)));
+}
 
 /** Applies one gradient contribution (Q12) to the weight at w (i16) or adds it to the accumulator at g. */
 // @ts-ignore: decorator

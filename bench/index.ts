@@ -148,67 +148,82 @@ interface CountRow {
   firingRates: number[];
   /** The instrumented core's outputs matched the plain core's on every counted step. */
   outputsMatch: boolean;
+  /** `mean` of the same run on each of COUNT_SEEDS' workloads. */
+  seedMeans: number[];
 }
+
+/**
+ * Workload seeds the count is repeated on besides the workload's own (seed 7): the count follows how
+ * many units spike and have a non-zero pseudo-derivative, which follows the learning trajectory, so
+ * one seed can sit well above or below the others.
+ */
+const COUNT_SEEDS = [1, 2, 3, 4, 5];
 
 function countRows(coreModule: WebAssembly.Module): CountRow[] {
   const rows: CountRow[] = [];
   for (const { name, cfg } of BENCH_CONFIGS) {
-    const w = new Workload(cfg);
     for (const mode of MODES) {
-      const core = makeCore(cfg, coreModule);
-      const plain = makeCore(cfg);
-      const counter = new InstructionCounter(core.x as unknown as WebAssembly.Exports);
-      // Core.step/learn also call the one-instruction pointer getters; count the ABI calls only.
-      const getters = counter.measure(() => core.x.input_ptr()) + counter.measure(() => core.x.output_ptr());
-      const errGetter = counter.measure(() => core.x.error_ptr());
-      const counts: number[] = [];
-      let stepSum = 0;
-      let learnSum = 0;
-      let i64Sum = 0;
-      let i64MulSum = 0;
-      let match = true;
-      const one = (t: number, record: boolean) => {
-        let y!: Float64Array;
-        const cStep = counter.measureAll(() => (y = core.step(w.input(t))));
-        const nStep = cStep.all - getters;
-        const yPlain = plain.step(w.input(t));
-        let nLearn = 0;
-        let i64 = cStep.i64;
-        let i64mul = cStep.i64mul;
-        if (mode === 'step+learn') {
-          const cLearn = counter.measureAll(() => core.learn(w.error(t, y)));
-          nLearn = cLearn.all - errGetter;
-          i64 += cLearn.i64;
-          i64mul += cLearn.i64mul;
-          plain.learn(w.error(t, yPlain));
-        }
-        if (record) {
-          i64Sum += i64;
-          i64MulSum += i64mul;
-          counts.push(nStep + nLearn);
-          stepSum += nStep;
-          learnSum += nLearn;
-          if (y.some((v, k) => v !== yPlain[k])) match = false;
-        }
-      };
-      for (let t = 0; t < COUNT_WARMUP; t++) one(t, false);
-      const rates = firingRates(core, COUNT_STEPS, (i) => one(COUNT_WARMUP + i, true));
-      rows.push({
-        config: name,
-        mode,
-        mean: counts.reduce((s, c) => s + c, 0) / counts.length,
-        min: Math.min(...counts),
-        max: Math.max(...counts),
-        i64Mean: i64Sum / counts.length,
-        i64MulMean: i64MulSum / counts.length,
-        stepMean: stepSum / counts.length,
-        learnMean: learnSum / counts.length,
-        firingRates: rates,
-        outputsMatch: match,
-      });
+      const row = countRun(coreModule, name, cfg, mode, new Workload(cfg));
+      row.seedMeans = COUNT_SEEDS.map((seed) => countRun(coreModule, name, cfg, mode, new Workload(cfg, undefined, seed)).mean);
+      rows.push(row);
     }
   }
   return rows;
+}
+
+function countRun(coreModule: WebAssembly.Module, name: string, cfg: CoreConfig, mode: Mode, w: Workload): CountRow {
+  const core = makeCore(cfg, coreModule);
+  const plain = makeCore(cfg);
+  const counter = new InstructionCounter(core.x as unknown as WebAssembly.Exports);
+  // Core.step/learn also call the one-instruction pointer getters; count the ABI calls only.
+  const getters = counter.measure(() => core.x.input_ptr()) + counter.measure(() => core.x.output_ptr());
+  const errGetter = counter.measure(() => core.x.error_ptr());
+  const counts: number[] = [];
+  let stepSum = 0;
+  let learnSum = 0;
+  let i64Sum = 0;
+  let i64MulSum = 0;
+  let match = true;
+  const one = (t: number, record: boolean) => {
+    let y!: Float64Array;
+    const cStep = counter.measureAll(() => (y = core.step(w.input(t))));
+    const nStep = cStep.all - getters;
+    const yPlain = plain.step(w.input(t));
+    let nLearn = 0;
+    let i64 = cStep.i64;
+    let i64mul = cStep.i64mul;
+    if (mode === 'step+learn') {
+      const cLearn = counter.measureAll(() => core.learn(w.error(t, y)));
+      nLearn = cLearn.all - errGetter;
+      i64 += cLearn.i64;
+      i64mul += cLearn.i64mul;
+      plain.learn(w.error(t, yPlain));
+    }
+    if (record) {
+      i64Sum += i64;
+      i64MulSum += i64mul;
+      counts.push(nStep + nLearn);
+      stepSum += nStep;
+      learnSum += nLearn;
+      if (y.some((v, k) => v !== yPlain[k])) match = false;
+    }
+  };
+  for (let t = 0; t < COUNT_WARMUP; t++) one(t, false);
+  const rates = firingRates(core, COUNT_STEPS, (i) => one(COUNT_WARMUP + i, true));
+  return {
+    config: name,
+    mode,
+    mean: counts.reduce((s, c) => s + c, 0) / counts.length,
+    min: Math.min(...counts),
+    max: Math.max(...counts),
+    i64Mean: i64Sum / counts.length,
+    i64MulMean: i64MulSum / counts.length,
+    stepMean: stepSum / counts.length,
+    learnMean: learnSum / counts.length,
+    firingRates: rates,
+    outputsMatch: match,
+    seedMeans: [],
+  };
 }
 
 // 5. ESP32 --------------------------------------------------------------------------------------
@@ -387,15 +402,19 @@ function speedTable(rows: SpeedRow[]): Table {
 function countTable(rows: CountRow[], regions: number): Table {
   return {
     title: '4. Executed wasm instructions per step',
-    head: ['config', 'mode', 'mean', 'min', 'max', 'of which i64', 'i64 mul', 'step() mean', 'learn() mean', 'hidden firing rate'],
+    head: ['config', 'mode', 'mean', 'min', 'max', 'of which i64', 'i64 mul', 'step() mean', 'learn() mean', 'hidden firing rate',
+      `mean, seeds ${COUNT_SEEDS[0]}-${COUNT_SEEDS[COUNT_SEEDS.length - 1]}`, 'their range'],
     rows: rows.map((r) => [
       r.config, r.mode, int(r.mean), int(r.min), int(r.max), int(r.i64Mean), int(r.i64MulMean), int(r.stepMean),
       r.mode === 'inference' ? '-' : int(r.learnMean),
       r.firingRates.map((x) => `${fmt(100 * x)}%`).join(' / '),
+      int(r.seedMeans.reduce((a, b) => a + b, 0) / r.seedMeans.length),
+      `${int(Math.min(...r.seedMeans))}-${int(Math.max(...r.seedMeans))}`,
     ]),
     notes: [
       `A binaryen-instrumented copy of build/core.wasm (${regions} region counters); the exported step() (+ learn()) only,`,
-      `over ${COUNT_STEPS} steps after ${COUNT_WARMUP}, same workload as table 3. Counts depend on spiking (event-driven synapses).`,
+      `over ${COUNT_STEPS} steps after ${COUNT_WARMUP}, same workload as table 3 (seed 7). Counts depend on spiking (event-driven synapses)`,
+      `and so on the learning trajectory: the last two columns repeat the run on the workloads of seeds ${COUNT_SEEDS.join(', ')} (mean of their means, range).`,
       `Outputs of the instrumented core ${rows.every((r) => r.outputsMatch) ? 'matched' : 'DID NOT match'} the plain core's on every counted step.`,
       'i64: mean executed i64 operations per step (ops producing or taking an i64: arithmetic, compares, wrap/extend, loads,',
       'stores, consts, moves), each several 32-bit operations on a 32-bit MCU; i64 mul: of those, the i64 multiplies.',

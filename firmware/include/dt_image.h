@@ -13,6 +13,8 @@ int dt_image_check(const uint8_t *p, uint32_t n);
 #define DT_IMAGE_E_HEADER (-1)   /* not "\0asm" version 1 */
 #define DT_IMAGE_E_SECTION (-2)  /* a section runs past the end, bad LEB128 or out of order */
 #define DT_IMAGE_E_IMPORTS (-3)  /* the import section has entries */
-#define DT_IMAGE_E_MEMORY (-4)   /* more than one memory, or more than one page */
+/* The largest maximum memory an image may declare (pages of 64 KiB): the core's (asconfig.json). */
+#define DT_IMAGE_MAX_PAGES 4u
+#define DT_IMAGE_E_MEMORY (-4)   /* more than one memory, more than one initial page, or a maximum over DT_IMAGE_MAX_PAGES */
 
 #endif /* DT_IMAGE_H */

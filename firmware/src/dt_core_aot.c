@@ -48,7 +48,7 @@ static uint8_t memories[DT_CORE_SLOTS][DT_CORE_MEMORY_BYTES] __attribute__((alig
 static uint8_t *next_memory;
 
 /* Called by the generated init_memories() inside Z_core_instantiate, with the module's declared
- * limits (1 page, at most 1): backs it with DT_CORE_MEMORY_BYTES, zeroed as a fresh memory is. */
+ * limits (1 page, at most 4): backs it with DT_CORE_MEMORY_BYTES, zeroed as a fresh memory is. */
 void wasm_rt_allocate_memory(wasm_rt_memory_t *m, uint32_t initial_pages, uint32_t max_pages)
 {
     uint8_t *buf = next_memory;
@@ -61,7 +61,8 @@ void wasm_rt_allocate_memory(wasm_rt_memory_t *m, uint32_t initial_pages, uint32
     m->max_pages = max_pages;
 }
 
-/* memory.grow: the core never grows its memory (initial = maximum = 1 page); refuse but size 0. */
+/* memory.grow: refused but for size 0 (the core grows only when memory_limit() asks for more than
+ * its one page, which the firmware never does: it asks for DT_CORE_MEMORY_BYTES). */
 uint32_t wasm_rt_grow_memory(wasm_rt_memory_t *m, uint32_t delta) { return delta == 0 ? m->pages : (uint32_t)-1; }
 
 void wasm_rt_free_memory(wasm_rt_memory_t *m)

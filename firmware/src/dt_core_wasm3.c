@@ -14,9 +14,15 @@
  * the holes its growing tables leave on the heap can take the runtime and its stack.
  * The self-test exercises all three engines; run in the core's own runtime it would leave the code
  * of all of them compiled there for good. So self_test closes the runtime, runs each phase of the
- * self-test (export self_test_phase) in a fresh runtime of its own, and opens the core again: the
+ * self-test (export self_test_phase) but the last in a fresh runtime of its own, then opens the core
+ * again and runs the last phase there (the mcu-ref engine, which the net compiles anyway): the
  * self-test leaves the core uninitialised anyway, and the running runtime then holds only the code
- * the configured net calls. (A core without self_test_phase runs self_test in place.) */
+ * the configured net calls (for mcu-ref; plus that engine's for other nets). (A core without
+ * self_test_phase runs self_test in place.) Each of the other phases also gets an environment of
+ * its own, freed with it: Wasm3 keeps a freed runtime's code pages in its environment's pool for
+ * the next runtime, and pages left high on the heap by one phase split the free space below them so
+ * that the next phase's linear memory no longer fits in any hole (core 1.3: +26 KB of heap); a
+ * freed environment frees its pool. */
 #include "dt_config.h"
 #if DT_BACKEND == DT_BACKEND_WASM3
 
@@ -55,12 +61,12 @@ static int abi_ok(IM3Function f, uint32_t argc)
     return 1;
 }
 
-/* Parses and loads image into c (c->rt NULL before); 0 or a DT_CORE_E_ code. */
-static int load(struct dt_core *c, const uint8_t *image, uint32_t len)
+/* Parses and loads image into c (c->rt NULL before) in environment e; 0 or a DT_CORE_E_ code. */
+static int load(struct dt_core *c, IM3Environment e, const uint8_t *image, uint32_t len)
 {
     IM3Module mod = NULL;
-    if (m3_ParseModule(env, &mod, image, len) != m3Err_none) return DT_CORE_E_LOAD;
-    IM3Runtime rt = m3_NewRuntime(env, DT_WASM3_STACK_BYTES, NULL);
+    if (m3_ParseModule(e, &mod, image, len) != m3Err_none) return DT_CORE_E_LOAD;
+    IM3Runtime rt = m3_NewRuntime(e, DT_WASM3_STACK_BYTES, NULL);
     if (!rt) {
         m3_FreeModule(mod);
         return DT_CORE_E_LOAD;
@@ -99,7 +105,7 @@ int dt_backend_open(dt_core **o_core, const uint8_t *image, uint32_t len)
         len = dt_core_image_len;
     }
     if (!env && !(env = m3_NewEnvironment())) return DT_CORE_E_LOAD;
-    int rc = load(c, image, len);
+    int rc = load(c, env, image, len);
     if (rc) return rc;
     *o_core = c;
     return 0;
@@ -149,9 +155,26 @@ static int limit(struct dt_core *c)
     return call(c->rt, c->fn[DT_FN_MEMORY_LIMIT], dt_core_fns[DT_FN_MEMORY_LIMIT].name, 1, a, &r) || r != DT_CORE_MEMORY_BYTES;
 }
 
-/* The self-test, one phase per fresh runtime (see the top of this file); c is open again after it
- * (unless the heap no longer has room for it: then every later call traps). 0 and the checksum in
- * *o_result, or DT_CORE_E_TRAP. */
+/* Runs self-test phase k in t (open, fresh or uninitialised), continuing *io_crc; 0 or
+ * DT_CORE_E_TRAP. */
+static int run_phase(struct dt_core *t, int32_t k, uint32_t *io_crc)
+{
+    int32_t args[2] = { k, (int32_t)*io_crc }, status = -1, out = 0;
+    if (!t->phase || limit(t) || call(t->rt, t->phase, "self_test_phase", 2, args, &status) || status != 0 ||
+        call(t->rt, t->fn[DT_FN_OUTPUT_PTR], dt_core_fns[DT_FN_OUTPUT_PTR].name, 0, args, &out))
+        return DT_CORE_E_TRAP;
+    uint32_t size = 0;
+    const uint8_t *mem = m3_GetMemory(t->rt, &size, 0);
+    if (!mem || out < 0 || (uint32_t)out + 4 > size) return DT_CORE_E_TRAP;
+    *io_crc = (uint32_t)mem[out] | (uint32_t)mem[out + 1] << 8 | (uint32_t)mem[out + 2] << 16 | (uint32_t)mem[out + 3] << 24;
+    return 0;
+}
+
+/* The self-test, one phase per fresh runtime and environment (see the top of this file) but the
+ * last, which runs in the core's own runtime, opened again: it is the engine of the mcu-ref net
+ * (assembly/selftest.ts), whose code that runtime compiles for the net anyway, so the boot's peak
+ * is no higher than the running core's. c is open again after it (unless the heap no longer has
+ * room for it: then every later call traps). 0 and the checksum in *o_result, or DT_CORE_E_TRAP. */
 static int self_test_phased(struct dt_core *c, int32_t *o_result)
 {
     const uint8_t *image = c->image;
@@ -160,23 +183,18 @@ static int self_test_phased(struct dt_core *c, int32_t *o_result)
     int rc = 0;
     m3_FreeRuntime(c->rt);
     c->rt = NULL;
-    for (int32_t k = 0; k < PHASES && !rc; k++) {
+    for (int32_t k = 0; k < PHASES - 1 && !rc; k++) {
         struct dt_core t = { 0 };
-        int32_t args[2] = { k, (int32_t)crc }, status = -1, out = 0;
-        rc = load(&t, image, len);
-        if (rc) break;
-        if (!t.phase || limit(&t) || call(t.rt, t.phase, "self_test_phase", 2, args, &status) || status != 0 ||
-            call(t.rt, t.fn[DT_FN_OUTPUT_PTR], dt_core_fns[DT_FN_OUTPUT_PTR].name, 0, args, &out)) {
-            rc = DT_CORE_E_TRAP;
-        } else {
-            uint32_t size = 0;
-            const uint8_t *mem = m3_GetMemory(t.rt, &size, 0);
-            if (!mem || out < 0 || (uint32_t)out + 4 > size) rc = DT_CORE_E_TRAP;
-            else crc = (uint32_t)mem[out] | (uint32_t)mem[out + 1] << 8 | (uint32_t)mem[out + 2] << 16 | (uint32_t)mem[out + 3] << 24;
+        IM3Environment pe = m3_NewEnvironment();
+        rc = pe ? load(&t, pe, image, len) : DT_CORE_E_LOAD;
+        if (!rc) {
+            rc = run_phase(&t, k, &crc);
+            m3_FreeRuntime(t.rt);
         }
-        m3_FreeRuntime(t.rt);
+        m3_FreeEnvironment(pe); /* and the code pages the phase compiled */
     }
-    int again = load(c, image, len);
+    int again = load(c, env, image, len);
+    if (!again && !rc) rc = run_phase(c, PHASES - 1, &crc);
     if (!again && limit(c)) {
         m3_FreeRuntime(c->rt);
         c->rt = NULL;

@@ -18,7 +18,9 @@ static uint32_t leb_u32(const uint8_t *p, uint32_t n, uint32_t *o)
     return 0;
 }
 
-/* The memory section: count, then limits (flag, min[, max]). */
+/* The memory section: count, then limits (flag, min[, max]). One memory, starting at one page; the
+ * core declares a maximum of DT_IMAGE_MAX_PAGES (a host may let it grow for nets larger than one
+ * page; a device's runtime never grows it past DT_CORE_MEMORY_BYTES). */
 static int check_memory(const uint8_t *p, uint32_t n)
 {
     uint32_t count = 0, at = leb_u32(p, n, &count), used, min = 0, max = 0;
@@ -29,7 +31,7 @@ static int check_memory(const uint8_t *p, uint32_t n)
     if (flag > 1 || !(used = leb_u32(p + at, n - at, &min))) return DT_IMAGE_E_SECTION;
     at += used;
     if (flag == 1 && !leb_u32(p + at, n - at, &max)) return DT_IMAGE_E_SECTION;
-    if (min > 1 || (flag == 1 && max > 1)) return DT_IMAGE_E_MEMORY;
+    if (min > 1 || (flag == 1 && max > DT_IMAGE_MAX_PAGES)) return DT_IMAGE_E_MEMORY;
     return 0;
 }
 

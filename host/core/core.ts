@@ -143,6 +143,11 @@ export class Core {
     put(this.x.readout_ptr(0), p.V, c.nOut * nL, 'V');
     put(this.x.readout_ptr(1), p.c, c.nOut, 'c');
     put(this.x.readout_ptr(2), p.B, nL * c.nOut, 'B');
+    // The Q28 residuals of V and c (online configs): the new values are exactly their Q12 parts.
+    for (const [what, count] of [[6, c.nOut * nL], [7, c.nOut]]) {
+      const ptr = this.x.readout_ptr(what);
+      if (ptr > 0) mem.fill(0, ptr >> 1, (ptr >> 1) + count);
+    }
   }
 
   /**
@@ -203,6 +208,15 @@ export class Core {
       V: get(this.x.readout_ptr(3), c.nOut * nL),
       c: get(this.x.readout_ptr(4), c.nOut),
     };
+  }
+
+  /**
+   * How many bytes of linear memory the core may use (memory_limit()): less than the page on a
+   * device, up to 4 pages (262,144 B) on a host for nets larger than one page (the core grows its
+   * memory). Returns the limit in force; throws CoreError when refused.
+   */
+  memoryLimit(bytes: number): number {
+    return check(this.x.memory_limit(bytes), 'memory_limit');
   }
 
   memoryUsed(): number {

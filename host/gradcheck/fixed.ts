@@ -23,11 +23,13 @@ export interface FixedComparison {
  * the reference follows the core's trajectory (its state is copied from the core every step), so the
  * comparison measures the gradient arithmetic alone; shadow = false: both run free from the same
  * start, so a spike that rounding flips can decorrelate them (what a user comparing two separate
- * runs would see).
+ * runs would see). memoryBytes: the core's memory limit, when the net needs more than one page.
  */
-export function compareFixed(base: CoreConfig, seed: number, steps: number, weightSeed = seed, shadow = true): FixedComparison {
+export function compareFixed(base: CoreConfig, seed: number, steps: number, weightSeed = seed, shadow = true, memoryBytes = 0): FixedComparison {
   const cfg: CoreConfig = { ...base, interval: 0, lr: 0 };
-  const core = new Core().configure(cfg);
+  const core = new Core();
+  if (memoryBytes) core.memoryLimit(memoryBytes); // nets larger than one page (Core.memoryLimit)
+  core.configure(cfg);
   const rc = defaultConfig(cfg.neuron, cfg.units.length, cfg.units[0], { nIn: cfg.nIn, units: cfg.units, nOut: cfg.nOut, recurrent: cfg.recurrent, seed: weightSeed });
   core.setParams(initParams(rc));
   const net = new Network({ ...rc, ...coreConstants(core) }, core.getParams());

@@ -7,8 +7,8 @@ import { MCU_REF, MCU_SMALL, type CoreConfig } from '../../host/core/config.ts';
 import { cosine, norm } from '../../host/reference/gradient.ts';
 import { compareFixed } from '../../host/gradcheck/fixed.ts';
 
-function agreement(cfg: CoreConfig, seed: number) {
-  const r = compareFixed(cfg, seed, 300, seed + 2);
+function agreement(cfg: CoreConfig, seed: number, memoryBytes = 0) {
+  const r = compareFixed(cfg, seed, 300, seed + 2, true, memoryBytes);
   const ref = r.reference;
   return {
     cos: r.core.theta.map((t, l) => cosine(t, ref.theta[l])),
@@ -18,19 +18,21 @@ function agreement(cfg: CoreConfig, seed: number) {
   };
 }
 
-const CASES: [string, CoreConfig][] = [
+const CASES: [string, CoreConfig, number?][] = [
   ['mcu-small (LIF, deep-full)', MCU_SMALL],
   ['mcu-ref (LIF, deep-fact)', MCU_REF],
   ['LIF eprop, random feedback', { ...MCU_SMALL, engine: 'eprop', feedback: 'random' }],
   ['rate, deep-full, 3 layers', { ...MCU_SMALL, neuron: 'rate', units: [8, 8, 8], recurrent: [true, false, true] }],
   ['ALIF, deep-fact', { ...MCU_SMALL, neuron: 'alif', engine: 'deep-fact' }],
   ['ALIF, deep-full, 3 layers', { ...MCU_SMALL, neuron: 'alif', engine: 'deep-full', units: [8, 8, 8], recurrent: [true, true, true] }],
+  // Larger than one page: the core grows its memory to the limit the host gives it.
+  ['mcu-ref shape (2x32 LIF), deep-full, 4 pages', { ...MCU_REF, engine: 'deep-full' }, 4 * 65536],
 ];
 
-for (const [name, cfg] of CASES) {
+for (const [name, cfg, memoryBytes] of CASES) {
   for (const seed of [1, 2]) {
     test(`fixed vs float gradient, ${name}, seed ${seed}: cosine >= 0.99 on every layer`, () => {
-      const r = agreement(cfg, seed);
+      const r = agreement(cfg, seed, memoryBytes);
       r.cos.forEach((c, l) => assert.ok(c >= 0.99, `layer ${l + 1}: cosine ${c}`));
       r.ratio.forEach((x, l) => assert.ok(x > 0.9 && x < 1.1, `layer ${l + 1}: norm ratio ${x}`));
       assert.ok(r.cosV >= 0.99, `readout cosine ${r.cosV}`);

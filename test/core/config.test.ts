@@ -67,6 +67,26 @@ test('a used layer of 0 units names that layer; unused layers are ignored', () =
   assert.is(core.initRaw(c), Status.OK);
 });
 
+test('memory_limit above the page grows the memory: deep-full on 2x32 (the mcu-ref shape) fits in 4 pages', () => {
+  const cfg = { ...MCU_REF, engine: 'deep-full' as const };
+  const core = new Core();
+  assert.is(core.initRaw(toBlock(cfg)), Status.E_TOO_LARGE, 'does not fit one page');
+  assert.is(core.memoryLimit(4 * 65536), 4 * 65536);
+  assert.is(core.x.memory.buffer.byteLength, 4 * 65536);
+  core.configure(cfg).initWeights();
+  assert.ok(core.memoryUsed() > 65536 && core.memoryUsed() <= 4 * 65536, `${core.memoryUsed()}`);
+  for (let t = 0; t < 50; t++) {
+    const y = core.step(Array.from({ length: cfg.nIn }, (_, i) => ((t + i) % 4 === 0 ? 1 : 0)));
+    assert.ok(y.every(Number.isFinite));
+    core.learn([0.1, -0.1]);
+  }
+  // Lowering the limit below the running net is refused; the memory never shrinks.
+  assert.is(core.x.memory_limit(65536), Status.E_TOO_LARGE);
+  // The largest net still does not fit the module's maximum.
+  const huge = toBlock(defaultCoreConfig({ nIn: 64, units: [64, 64, 64, 64], nOut: 8, engine: 'deep-full', interval: 0 }));
+  assert.is(core.initRaw(huge), Status.E_TOO_LARGE);
+});
+
 test('a net too large for the page is refused with E_TOO_LARGE', () => {
   const core = new Core();
   const cfg = defaultCoreConfig({ nIn: 64, units: [64, 64, 64, 64], nOut: 8, engine: 'deep-full', interval: 0 });
@@ -77,7 +97,8 @@ test('memory_limit: a smaller backed memory shrinks the staging area and refuses
   const core = new Core();
   const x = core.x;
   assert.is(x.memory_limit(0), 65536);
-  for (const bad of [-16, 1, 65552, x.static_bytes(), 16392]) assert.is(x.memory_limit(bad), Status.E_ARG, `${bad}`);
+  for (const bad of [-16, 1, 4 * 65536 + 16, 65544, x.static_bytes(), 16392]) assert.is(x.memory_limit(bad), Status.E_ARG, `${bad}`);
+  assert.is(x.memory.buffer.byteLength, 65536, 'a refused limit grows nothing');
   const sizes = [MCU_SMALL, MCU_REF].map((c) => new Core().configure(c).memoryUsed());
   const [small, large] = sizes[0] < sizes[1] ? [MCU_SMALL, MCU_REF] : [MCU_REF, MCU_SMALL];
   core.configure(small);
@@ -133,6 +154,28 @@ test('bad init_weights amplitudes and layer indices are refused', () => {
   assert.is(core.x.layer_ptr(2, 0), Status.E_ARG);
   assert.is(core.x.layer_ptr(0, 9), Status.E_ARG);
   assert.is(core.x.readout_ptr(9), Status.E_ARG);
+});
+
+test('online SGD keeps V and c in Q28; setParams clears the residuals, and only online configs have them', () => {
+  const core = new Core().configure(MCU_REF).initWeights();
+  const nL = MCU_REF.units[MCU_REF.units.length - 1];
+  const residuals = () => {
+    const m = new Int16Array(core.x.memory.buffer);
+    const v = core.x.readout_ptr(6) >> 1, c = core.x.readout_ptr(7) >> 1;
+    return [...m.subarray(v, v + MCU_REF.nOut * nL), ...m.subarray(c, c + MCU_REF.nOut)];
+  };
+  const params = core.getParams();
+  for (const x of inputs(200, MCU_REF.nIn)) {
+    const y = core.step(x);
+    core.learn(Array.from(y, (v) => v - 0.3));
+  }
+  assert.ok(residuals().some((r) => r !== 0), 'learning moved V by less than a Q12 step');
+  core.setParams(params);
+  assert.ok(residuals().every((r) => r === 0), 'setParams left stale residuals');
+  assert.equal(core.getParams().V, params.V);
+  const acc = new Core().configure({ ...MCU_REF, interval: 10 });
+  assert.is(acc.x.readout_ptr(6), 0);
+  assert.is(acc.x.readout_ptr(7), 0);
 });
 
 test.run();

@@ -3,20 +3,22 @@
 // hyperparameters, seed and initial weights. Every seed must hold the bounds, not only the first.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { PATTERN_CONFIG, corePatternParams, patternTask, trainCore, trainReference, PATTERN_ITERATIONS, ROW_RMS_LR } from '../../host/tasks/pattern-generation.ts';
+import { PATTERN_CONFIG, corePatternParams, patternNmse, patternTask, trainCore, trainReference, PATTERN_ITERATIONS, ROW_RMS_LR } from '../../host/tasks/pattern-generation.ts';
 
 /** Seeds and bounds: wasm NMSE <= MAX_NMSE and <= RATIO x the float64 run of the same rule. */
 const SEEDS = [1, 2, 3, 4, 5];
 const MAX_NMSE = 0.2;
-const RATIO = 1.3;
+const RATIO = 1.1; // issue 10: within 10 % of the float64 reference (the Q28 readout made it: 0.96-1.07x)
 
 for (const seed of SEEDS) {
   test(`pattern generation, seed ${seed}: wasm deep-fact reaches NMSE <= ${MAX_NMSE} within ${RATIO}x of float64 (${PATTERN_ITERATIONS} iterations)`, () => {
     const task = patternTask(seed);
     const params = corePatternParams(PATTERN_CONFIG, seed);
+    const initial = patternNmse(PATTERN_CONFIG, task, params); // before the training runs use params
     const core = trainCore(PATTERN_CONFIG, task, params, PATTERN_ITERATIONS);
     const ref = trainReference(PATTERN_CONFIG, task, params, PATTERN_ITERATIONS);
-    assert.ok(core.nmse[0] > 0.5, `the task must start hard (first NMSE ${core.nmse[0]})`);
+    assert.ok(initial > 1, `the task must start hard (initial NMSE ${initial})`);
+    assert.ok(core.final < 0.1 * initial, `wasm NMSE ${core.final} from ${initial}: it must learn`);
     assert.ok(core.final <= MAX_NMSE, `wasm NMSE ${core.final}`);
     assert.ok(core.final <= RATIO * ref.final, `wasm ${core.final} vs float64 ${ref.final}`);
   });

@@ -38,6 +38,9 @@ static void test_image(void)
     static const uint8_t no_import[] = { 0, 0x61, 0x73, 0x6D, 1, 0, 0, 0, 2, 1, 0 };
     static const uint8_t mem1[] = { 0, 0x61, 0x73, 0x6D, 1, 0, 0, 0, 5, 4, 1, 1, 1, 1 };
     static const uint8_t mem2[] = { 0, 0x61, 0x73, 0x6D, 1, 0, 0, 0, 5, 4, 1, 1, 1, 2 };
+    static const uint8_t mem4[] = { 0, 0x61, 0x73, 0x6D, 1, 0, 0, 0, 5, 4, 1, 1, 1, 4 };
+    static const uint8_t mem5[] = { 0, 0x61, 0x73, 0x6D, 1, 0, 0, 0, 5, 4, 1, 1, 1, 5 };
+    static const uint8_t min2[] = { 0, 0x61, 0x73, 0x6D, 1, 0, 0, 0, 5, 4, 1, 1, 2, 4 };
     static const uint8_t order[] = { 0, 0x61, 0x73, 0x6D, 1, 0, 0, 0, 5, 1, 0, 2, 1, 0 };
     static const uint8_t datacount[] = { 0, 0x61, 0x73, 0x6D, 1, 0, 0, 0, 9, 1, 0, 12, 1, 0, 10, 1, 0 };
     static const uint8_t custom[] = { 0, 0x61, 0x73, 0x6D, 1, 0, 0, 0, 5, 1, 0, 0, 2, 1, 0x78, 2, 1, 0 };
@@ -48,7 +51,10 @@ static void test_image(void)
     CHECK(dt_image_check(import, sizeof import) == DT_IMAGE_E_IMPORTS, "an import is refused");
     CHECK(dt_image_check(no_import, sizeof no_import) == 0, "an empty import section is fine");
     CHECK(dt_image_check(mem1, sizeof mem1) == 0, "one page, max one");
-    CHECK(dt_image_check(mem2, sizeof mem2) == DT_IMAGE_E_MEMORY, "max two pages");
+    CHECK(dt_image_check(mem2, sizeof mem2) == 0, "max two pages");
+    CHECK(dt_image_check(mem4, sizeof mem4) == 0, "max four pages (the core's)");
+    CHECK(dt_image_check(mem5, sizeof mem5) == DT_IMAGE_E_MEMORY, "max five pages");
+    CHECK(dt_image_check(min2, sizeof min2) == DT_IMAGE_E_MEMORY, "two initial pages");
     CHECK(dt_image_check(order, sizeof order) == DT_IMAGE_E_SECTION, "sections out of order");
     CHECK(dt_image_check(datacount, sizeof datacount) == 0, "data count between element and code");
     CHECK(dt_image_check(custom, sizeof custom) == DT_IMAGE_E_SECTION, "custom sections anywhere, order still checked");

@@ -16,6 +16,7 @@ typedef enum { c_m3Type_none = 0, c_m3Type_i32 = 1, c_m3Type_i64 = 2, c_m3Type_f
 extern const M3Result m3Err_none;
 
 IM3Environment m3_NewEnvironment(void);
+void m3_FreeEnvironment(IM3Environment environment);
 IM3Runtime m3_NewRuntime(IM3Environment env, uint32_t stackSizeInBytes, void *userdata);
 void m3_FreeRuntime(IM3Runtime runtime);
 uint8_t *m3_GetMemory(IM3Runtime runtime, uint32_t *o_memorySizeInBytes, uint32_t memoryIndex);
