@@ -185,7 +185,7 @@ export function computeLayout(commit: bool): usize {
   const pending = p; p += 8;
   const y = p; p += <usize>nOut * 4;
   const obar = p; p += <usize>nL * 4;
-  const onebar = p; p += 4;
+  const onebar = p; p += 4; // right after obar: learn.ts reads [obar | onebar] as one vector
   const v16 = p; p = al4(p + <usize>(nOut * nL) * 2);
   const c16 = p; p = al4(p + <usize>nOut * 2);
   // Online learning (interval 1, SGD or row-RMS): 16 more fractional bits of V and c, their Q28

@@ -16,7 +16,7 @@ import { fmt, int, renderTable, type Table } from './table.ts';
 import { describe, Workload } from './workload.ts';
 
 /** Steps before the counted ones (learning), then counted steps per mode: the same window as
- * ../shared/spec/mcu-cost.md (steps 200-1199 of the bench workload, seed 7). */
+ * the MCU cost spec the project started from measured (steps 200-1199 of the bench workload, seed 7). */
 export const M4_WARMUP = 200;
 export const M4_STEPS = 1000;
 /** The clock the rates are quoted at (STM32F4-class Cortex-M4), and the CPI range assumed. */
@@ -133,7 +133,7 @@ export function m4Tables(r: M4Result): Table[] {
         'mean over the counted steps of the session\'s own step timer (SysTick; -icount shift=0 makes 1 guest ns = 1 instruction),',
         `the bench workload (seed 7) after ${M4_WARMUP} learning steps; every ACTUATOR_FRAME checked against Node (${r.mismatches} differed).`,
         'Instructions, not cycles (QEMU has no cycle model): the Hz assume cycles = instructions x CPI 1.2-1.5 (an estimate, as in',
-        'shared/spec/mcu-cost.md); the bound is instructions / 168e6 (CPI 1, no wait states), an upper limit.',
+        'the MCU cost spec the project started from); the bound is instructions / 168e6 (CPI 1, no wait states), an upper limit.',
       ],
     },
   ];
