@@ -12,7 +12,7 @@ import { syncRows, clearRows } from './rows';
 import { OK, E_NOT_INITIALISED, E_ARG, E_TOO_LARGE } from './status';
 
 /** Core version: major * 65536 + minor. Snapshots carry it. */
-const CORE_VERSION: i32 = 0x00010004;
+const CORE_VERSION: i32 = 0x00010005;
 
 export function version(): i32 { return CORE_VERSION; }
 export function config_ptr(): i32 { return <i32>CONFIG_BLOCK; }

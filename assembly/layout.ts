@@ -123,7 +123,7 @@ export let ROW_RMS: bool = false;
  * Event-driven rows (rows.ts): every SWEEP_EVERY steps one row per layer applies its pending
  * gradient whatever its psi, round-robin, so no weight update waits longer than SWEEP_EVERY n steps.
  */
-export const SWEEP_EVERY: i32 = 1;
+export const SWEEP_EVERY: i32 = 2;
 
 /** Event-driven rows: META words per row (rows.ts): M^d, Gamma_0..H-1, exponent/max_0..H-1, H = 2: (M^d)_10. */
 // @ts-ignore: decorator

@@ -27,11 +27,13 @@ const OBARS: usize = memory.data(4 * 68, 16);
 /** A dot product of i16 weights and 15-bit values summed as Q(24 - 8) in i32, to Q12 times 2^k. */
 // @ts-ignore: decorator
 @inline function fromDot(acc: i32, k: i32): i32 {
-  return sat32(((<i64>acc << k) + 8) >> 4);
+  // k = 0 (no block shift, the usual case): acc + 8 cannot overflow (see signals()).
+  return k == 0 ? (acc + 8) >> 4 : sat32(((<i64>acc << k) + 8) >> 4);
 }
 
-// Dot products in i32: each term (w x v + 128) >> 8 with |w|, |v| < 2^15 is below 2^22, so up to
-// 512 terms cannot overflow; the error and the scaled signals carry a block shift k.
+// Dot products in i32: each term (w x v + 128) >> 8 with |w|, |v| < 2^15 is at most 4,194,176, so
+// up to 512 terms (plus fromDot's rounding 8) cannot overflow; the error and the scaled signals
+// carry a block shift k.
 function signals(err: usize): void {
   const top = LAYERS - 1;
   const sigT = layPtr(top, LF_SIG);

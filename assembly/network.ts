@@ -3,7 +3,7 @@
 import { lay, layPtr, LF_H, LF_EPSV, LF_N, LF_NPRE, LF_P, LF_REC, LF_W, LF_MEM, LF_ADAPT, LF_O, LF_PSI, LF_PSIPREV, LF_PRE, G_Y, G_V, G_C } from './layout';
 import { LAYERS, NEURON, N_OUT, N_TOP, KAPPA, A, ONE_MINUS_A } from './params';
 import { setMaxE } from './rows';
-import { NEURON_LIF, NEURON_ALIF } from './config';
+import { NEURON_LIF, NEURON_ALIF, NEURON_RATE } from './config';
 import { decayQ15, addSat, ONE_Q12 } from './fixed';
 import { lifStep } from './neuron-lif';
 import { alifStep } from './neuron-alif';
@@ -47,14 +47,25 @@ export function forward(input: usize): void {
     const src = l == 0 ? input : layPtr(l - 1, LF_O);
     const nIn = lay(l, LF_REC) ? nPre + n : nPre;
     // Two runs of q: the layer below (q < nPre, clamped at the input layer), then o^l_{t-1} (this
-    // layer is not updated yet).
-    // Two runs: the layer below (q < nPre), then o^l_{t-1} (this layer is not updated yet).
-    // qb is q's byte offset into a weight row (i16), pe walks EPSV (rows: i16) or PRE (i32).
+    // layer is not updated yet). qb is q's byte offset into a weight row (i16), pe walks EPSV
+    // (rows: i16, so qb = pe - ep) or PRE (i32).
     let qb = 0;
     let pe = ep;
     for (let run = 0; run < 2; run++) {
       let from = run == 0 ? src : o;
       const end = from + (<usize>(run == 0 ? nPre : nIn - nPre) << 2);
+      if (rows && NEURON != NEURON_RATE && (run == 1 || l > 0)) {
+        // Spikes of a LIF/ALIF layer: every value is 0 or exactly 1.0.
+        for (; from < end; from += 4, pe += 2) {
+          const v = load<i32>(from);
+          const u = (A * <i32>load<i16>(pe) + ONE_MINUS_A * v + 16384) >> 15;
+          store<i16>(pe, <i16>u);
+          mx |= u ^ (u >> 31);
+          if (v != 0) { store<u16>(SPIKES + (<usize>nS << 1), pe - ep); nS++; }
+        }
+        qb = <i32>(pe - ep);
+        continue;
+      }
       for (; from < end; from += 4, qb += 2) {
         const v = load<i32>(from);
         if (rows) {

@@ -178,14 +178,36 @@ const MAXE: usize = memory.data(MAX_LAYERS * 4, 16);
 }
 
 /**
+ * Headroom of a new mantissa under its stage's limit, and what a stored maximum adds to its bound:
+ * a pass coefficient is rounded once per row (below 1/2 unit of the result per term, three terms
+ * at most) and the result once more, so a new mantissa is within 2 units of the exact value; the
+ * bounds floor twice (below 1 unit). Exponents are chosen with the limit lowered by MARGIN, and an
+ * i16 stage's stored maximum is its bound plus MARGIN, so it stays an upper bound step after step.
+ */
+const MARGIN: i32 = 3;
+
+/** x 2^s rounded to nearest, half up (s of either sign), as an i32: the caller's bound keeps it in range. */
+// @ts-ignore: decorator
+@inline function scaleRound(x: i64, s: i32): i32 {
+  if (s >= 0) return <i32>(x << s);
+  if (s < -62) return 0;
+  return <i32>((x + (<i64>1 << (-s - 1))) >> -s);
+}
+
+/**
  * Brings row j of layer l up to date: applies its pending gradient, decays its stages by M^d and
  * adds the input psi e^ (c = psi_j != 0), then M^d = I. H <= 2 (layout.ts: deeper deep-fact nets
  * keep the dense traces) in one pass over the row, exponents chosen from bounds:
  *   |new_0| <= M_00 max|s^_0| + max|x|,  |new_1| <= M_11 max|s^_1| + M_10 max|s^_0| + b_1 max|x|.
+ * The pass computes each new mantissa with one shift (Q15 coefficients of the row, rowPass()):
+ *   m0' = (A0 m0 + C0 e^ + 2^14) >> 15,           A0 = M_00 2^(e0 - ne0),  C0 = psi 2^(3 - ne0)
+ *   m1' = (A11 m1 + A10 m0 + C1 e^ + 2^14) >> 15,  A11 = M_11 2^(e1 - ne1), A10 = M_10 2^(e0 - ne1),
+ *                                                  C1 = b_1 psi 2^(-12 - ne1)
+ * (M in Q15, psi and e^ in Q12, s^_h = m_h 2^e_h in Q12, ne_h the new exponents). Each term is below
+ * 2^15 times the new mantissa's bound (< 2^15), so the sum fits an i32.
  */
 export function materialise(l: i32, j: i32, c: i32): void {
   const H = lay(l, LF_H);
-  const n = lay(l, LF_N);
   const P = lay(l, LF_P);
   const meta = layPtr(l, LF_META) + (<usize>(j * metaWords(H)) << 2);
   const w0 = load<u32>(meta);
@@ -208,29 +230,35 @@ export function materialise(l: i32, j: i32, c: i32): void {
   if (em0 == 0 && em1 == 0 && c == 0) return; // an all-zero row stays zero
   const e0 = em0 & 255, e1 = em1 & 255;
   const top0 = <i64>(em0 >> 8), top1 = <i64>(em1 >> 8);
-  const s0 = 15 - e0, s1 = 15 - e1;
   const maxX = ((<i64>(c < 0 ? -c : c) * <i64>gi(MAXE, l)) >> 12) + 1;
   const b1 = H > 1 ? gi(BIN + (<usize>(l * MAX_LAYERS) << 2), 1) : 0;
-  const ne0 = exponentFor((((<i64>t00 * top0) << e0) >> 15) + maxX + 2, mantMaxOf(H, 0));
-  const ne1 = exponentFor(((((<i64>t11 * top1) << e1) + ((<i64>t10 * top0) << e0)) >> 15) + ((<i64>b1 * maxX) >> 15) + 3, mantMaxOf(H, 1));
+  const B0 = (((<i64>t00 * top0) << e0) >> 15) + maxX + 2;
+  const B1 = ((((<i64>t11 * top1) << e1) + ((<i64>t10 * top0) << e0)) >> 15) + ((<i64>b1 * maxX) >> 15) + 3;
+  const ne0 = exponentFor(B0, mantMaxOf(H, 0) - MARGIN);
+  const ne1 = H > 1 ? exponentFor(B1, mantMaxOf(H, 1) - MARGIN) : 0;
+  const a0 = scaleRound(<i64>t00, e0 - ne0);
+  const c0 = scaleRound(<i64>c, 3 - ne0);
+  const a11 = H > 1 ? scaleRound(<i64>t11, e1 - ne1) : 0;
+  const a10 = H > 1 ? scaleRound(<i64>t10, e0 - ne1) : 0;
+  const c1 = H > 1 ? scaleRound(<i64>b1 * <i64>c, -12 - ne1) : 0;
   const k0 = sh >= 0 ? gi(KBUF, 0) : 0;
   const k1 = sh >= 0 && H > 1 ? gi(KBUF, 1) : 0;
   const row = <usize>(j * P);
-  if (sh >= 0 && ACCUMULATE) rowPassAccumulate(H, true, l, row, P, sh, k0, k1, c, t00, t10, t11, s0, s1, ne0, ne1, b1);
+  if (sh >= 0 && ACCUMULATE) rowPassAccumulate(H, true, l, row, P, sh, k0, k1, a0, c0, a11, a10, c1);
   else if (sh >= 0) {
-    if (H == 1) rowPass(1, true, true, false, l, row, P, sh, k0, 0, c, t00, 0, 0, s0, 0, ne0, 0, 0);
-    else rowPass(2, true, true, false, l, row, P, sh, k0, k1, c, t00, t10, t11, s0, s1, ne0, ne1, b1);
+    if (H == 1) rowPass(1, true, true, false, l, row, P, sh, k0, 0, a0, c0, 0, 0, 0);
+    else rowPass(2, true, true, false, l, row, P, sh, k0, k1, a0, c0, a11, a10, c1);
   } else {
-    if (H == 1) rowPass(1, true, false, false, l, row, P, sh, 0, 0, c, t00, 0, 0, s0, 0, ne0, 0, 0);
-    else rowPass(2, true, false, false, l, row, P, sh, 0, 0, c, t00, t10, t11, s0, s1, ne0, ne1, b1);
+    if (H == 1) rowPass(1, true, false, false, l, row, P, 0, 0, 0, a0, c0, 0, 0, 0);
+    else rowPass(2, true, false, false, l, row, P, 0, 0, 0, a0, c0, a11, a10, c1);
   }
   // New maxima: for an i8 stage what the pass saw (an OR of magnitudes: below 2 max), so that its
   // next exponent follows the row rather than a chain of bounds; for an i16 stage the bound the
-  // exponent came from.
-  const q0 = mantBytesOf(H, 0) == 1 ? <i64>seenMax0 : ((((<i64>t00 * top0) << e0) >> 15) + maxX + 2) >> ne0;
+  // exponent came from, plus the rounding headroom.
+  const q0 = mantBytesOf(H, 0) == 1 ? <i64>seenMax0 : (B0 >> ne0) + MARGIN;
   si(meta, 1 + H, ((q0 > mantMaxOf(H, 0) ? mantMaxOf(H, 0) : <i32>q0) << 8) | ne0);
   if (H > 1) {
-    const q1 = mantBytesOf(H, 1) == 1 ? <i64>seenMax1 : (((((<i64>t11 * top1) << e1) + ((<i64>t10 * top0) << e0)) >> 15) + ((<i64>b1 * maxX) >> 15) + 3) >> ne1;
+    const q1 = mantBytesOf(H, 1) == 1 ? <i64>seenMax1 : (B1 >> ne1) + MARGIN;
     si(meta, 2 + H, ((q1 > mantMaxOf(H, 1) ? mantMaxOf(H, 1) : <i32>q1) << 8) | ne1);
   }
 }
@@ -253,65 +281,62 @@ export function flush(l: i32, j: i32): void {
   const row = <usize>(j * P);
   const k0 = gi(KBUF, 0);
   const k1 = H > 1 ? gi(KBUF, 1) : 0;
-  if (ACCUMULATE) rowPassAccumulate(H, false, l, row, P, sh, k0, k1, 0, 0, 0, 0, 0, 0, 0, 0, 0);
-  else if (H == 1) rowPass(1, false, true, false, l, row, P, sh, k0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
-  else rowPass(2, false, true, false, l, row, P, sh, k0, k1, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+  if (ACCUMULATE) rowPassAccumulate(H, false, l, row, P, sh, k0, k1, 0, 0, 0, 0, 0);
+  else if (H == 1) rowPass(1, false, true, false, l, row, P, sh, k0, 0, 0, 0, 0, 0, 0);
+  else rowPass(2, false, true, false, l, row, P, sh, k0, k1, 0, 0, 0, 0, 0);
 }
 
-/**
- * One pass over a row of H = 1 or 2 stages (H, ADVANCE, UPD, ACC constants after inlining): the pending
- * update from the old stages, then (ADVANCE) the stages advanced. The exponents come from bounds, so the mantissas fit
- * an i16 without clamping. Each new mantissa is a sum of separately rounded terms, one shift each:
- *   m0' = (t00 m0 >> (s0 + ne0)) + (c e^ >> (12 + ne0))
- *   m1' = (t11 m1 >> (s1 + ne1)) + (t10 m0 >> (s0 + ne1)) + (cb e^ >> (12 + ne1)),  cb = b1 c / 2^15
- * (each >> rounds half up), which the bounds' slack (+2, +3) covers.
- * Stochastic rounding of the weight step: one LCG draw per row, then a Weyl sequence (+ 2^32 / phi)
- * per synapse, so that every synapse's offset is uniform in [0, 2^sh) and the step unbiased.
- */
 /**
  * rowPass with the update added to the accumulator (interval != 1), kept out of materialise() and
  * flush() so that an interpreter that compiles a function at its first call (WASM3) compiles these
  * variants only for the configs that use them.
  */
-function rowPassAccumulate(H: i32, ADVANCE: bool, l: i32, row: usize, P: i32, sh: i32, k0: i32, k1: i32, c: i32,
-  t00: i32, t10: i32, t11: i32, s0: i32, s1: i32, ne0: i32, ne1: i32, b1: i32): void {
+function rowPassAccumulate(H: i32, ADVANCE: bool, l: i32, row: usize, P: i32, sh: i32, k0: i32, k1: i32,
+  a0: i32, c0: i32, a11: i32, a10: i32, c1: i32): void {
   if (ADVANCE) {
-    if (H == 1) rowPass(1, true, true, true, l, row, P, sh, k0, 0, c, t00, 0, 0, s0, 0, ne0, 0, 0);
-    else rowPass(2, true, true, true, l, row, P, sh, k0, k1, c, t00, t10, t11, s0, s1, ne0, ne1, b1);
+    if (H == 1) rowPass(1, true, true, true, l, row, P, sh, k0, 0, a0, c0, 0, 0, 0);
+    else rowPass(2, true, true, true, l, row, P, sh, k0, k1, a0, c0, a11, a10, c1);
   } else {
-    if (H == 1) rowPass(1, false, true, true, l, row, P, sh, k0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
-    else rowPass(2, false, true, true, l, row, P, sh, k0, k1, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+    if (H == 1) rowPass(1, false, true, true, l, row, P, sh, k0, 0, 0, 0, 0, 0, 0);
+    else rowPass(2, false, true, true, l, row, P, sh, k0, k1, 0, 0, 0, 0, 0);
   }
 }
 
+/**
+ * One pass over a row of H = 1 or 2 stages (H, ADVANCE, UPD, ACC constants after inlining): the
+ * pending update from the old stages, then (ADVANCE) the stages advanced with the row's Q15
+ * coefficients (materialise()): m0' = (a0 m0 + c0 e^ + 2^14) >> 15, m1' = (a11 m1 + a10 m0 + c1 e^
+ * + 2^14) >> 15. The exponents come from bounds, so the mantissas fit without clamping.
+ * Stochastic rounding of the weight step: one LCG draw per row, then a Weyl sequence (+ 2^32 / phi)
+ * per synapse, so that every synapse's offset is uniform in [0, 2^sh) and the step unbiased.
+ * P >= 1 (every row has its bias), so the loop tests at its end.
+ */
 // @ts-ignore: decorator
-@inline function rowPass(H: i32, ADVANCE: bool, UPD: bool, ACC: bool, l: i32, row: usize, P: i32, sh: i32, k0: i32, k1: i32, c: i32,
-  t00: i32, t10: i32, t11: i32, s0: i32, s1: i32, ne0: i32, ne1: i32, b1: i32): void {
-  const S00 = s0 + ne0, S10 = s0 + ne1, S11 = s1 + ne1, SC0 = 12 + ne0, SC1 = 12 + ne1;
-  const R00 = S00 > 0 ? 1 << (S00 - 1) : 0;
-  const R10 = S10 > 0 ? 1 << (S10 - 1) : 0;
-  const R11 = S11 > 0 ? 1 << (S11 - 1) : 0;
-  const RC0 = 1 << (SC0 - 1), RC1 = 1 << (SC1 - 1);
-  const cb = H > 1 ? (b1 * c + 16384) >> 15 : 0;
-  const upd = UPD; // sh >= 0: the callers choose the variant
+@inline function rowPass(H: i32, ADVANCE: bool, UPD: bool, ACC: bool, l: i32, row: usize, P: i32, sh: i32, k0: i32, k1: i32,
+  a0: i32, c0: i32, a11: i32, a10: i32, c1: i32): void {
   const half = sh > 0 ? 1 << (sh - 1) : 0;
-  const rs = 32 - sh; // sh >= 1 when upd and not ACC (coefficients())
+  const rs = 32 - sh; // sh >= 1 when UPD and not ACC (coefficients())
   const clip = CLIP, clip2 = CLIP << 1;
   // TRACE interleaves a synapse's H stages, rowBytes(H) per synapse.
   const stride = <usize>rowBytes(H);
   let p0 = layPtr(l, LF_TRACE) + row * stride;
   const end = p0 + <usize>P * stride;
+  // One-stage rows step 2 bytes, as the weights do: one pointer (p0) then serves both. pw is the
+  // weight's address (two-stage rows: its own pointer), e^_q is at pw + de (wrapping: only the sum
+  // is an address).
   let pw = layPtr(l, LF_W) + (row << 1);
-  const de = layPtr(l, LF_EPSV) - pw; // e^_q at pw + de (wrapping: only the sum is an address)
+  const de = layPtr(l, LF_EPSV) - pw;
+  const one = H == 1 && W1 == 2;
+  const dw = pw - p0, de1 = de + dw;
   let pg = ACC ? layPtr(l, LF_GRAD) + (row << 2) : 0;
-  let r = upd && !ACC ? lcgNext(rngLoad()) : 0;
+  let r = UPD && !ACC ? lcgNext(rngLoad()) : 0;
   let mx0 = 0, mx1 = 0;
-  for (; p0 < end; p0 += stride, pw += 2) {
+  do {
     const m0 = mantBytesOf(H, 0) == 1 ? <i32>load<i8>(p0) : <i32>load<i16>(p0);
     const m1 = H == 1 ? 0 : W21 == 1 ? <i32>load<i8>(p0 + <usize>W20) : <i32>load<i16>(p0 + <usize>W20);
     // The pending update, from the stored (old) stages.
     // (x = 0 needs no test: the rounding offset is below 2^sh, so the step is 0.)
-    if (upd) {
+    if (UPD) {
       const x = H > 1 ? k0 * m0 + k1 * m1 : k0 * m0;
       if (ACC) {
         store<i32>(pg, addSat(load<i32>(pg), (x + half) >> sh));
@@ -321,16 +346,17 @@ function rowPassAccumulate(H: i32, ADVANCE: bool, l: i32, row: usize, P: i32, sh
         // At lr ~ 1e-6 the step is 0 for almost every synapse: only the others touch the weight.
         const d = (x + <i32>(r >> rs)) >> sh;
         if (d != 0) {
-          let nw = <i32>load<i16>(pw) - d;
+          const a = one ? p0 + dw : pw;
+          let nw = <i32>load<i16>(a) - d;
           if (<u32>(nw + clip) > <u32>clip2) nw = nw > 0 ? clip : -clip;
-          store<i16>(pw, <i16>nw);
+          store<i16>(a, <i16>nw);
         }
       }
     }
     // The stages, advanced by M^d, with this step's input.
     if (ADVANCE) {
-      const e = <i32>load<i16>(pw + de);
-      const n0 = ((t00 * m0 + R00) >> S00) + ((c * e + RC0) >> SC0);
+      const e = <i32>load<i16>(one ? p0 + de1 : pw + de);
+      const n0 = (a0 * m0 + c0 * e + 16384) >> 15;
       if (mantBytesOf(H, 0) == 1) {
         store<i8>(p0, <i8>n0);
         mx0 |= n0 ^ (n0 >> 31);
@@ -338,7 +364,7 @@ function rowPassAccumulate(H: i32, ADVANCE: bool, l: i32, row: usize, P: i32, sh
         store<i16>(p0, <i16>n0);
       }
       if (H > 1) {
-        const n1 = ((t11 * m1 + R11) >> S11) + ((t10 * m0 + R10) >> S10) + ((cb * e + RC1) >> SC1);
+        const n1 = (a11 * m1 + a10 * m0 + c1 * e + 16384) >> 15;
         if (W21 == 1) {
           store<i8>(p0 + <usize>W20, <i8>n1);
           mx1 |= n1 ^ (n1 >> 31);
@@ -347,8 +373,10 @@ function rowPassAccumulate(H: i32, ADVANCE: bool, l: i32, row: usize, P: i32, sh
         }
       }
     }
-  }
-  if (upd && !ACC) rngStore(r);
+    p0 += stride;
+    if (!one) pw += 2;
+  } while (p0 < end);
+  if (UPD && !ACC) rngStore(r);
   seenMax0 = mx0;
   seenMax1 = mx1;
 }
@@ -360,18 +388,21 @@ export function accumulateSignals(l: i32, sig: usize): void {
   const words = <usize>metaWords(H) << 2;
   let meta = layPtr(l, LF_META);
   for (let j = 0; j < n; j++, meta += words) {
-    const L = gi(sig, j);
+    let L = gi(sig, j);
     if (L == 0) continue;
     // A row whose stages are all zero has nothing a pending sum could multiply.
     if (gi(meta, 1 + H) == 0 && (H == 1 || gi(meta, 2 + H) == 0)) continue;
+    // |L| < 16.0 (Q12 2^16, far above any signal a bounded error and i16 feedback weights give), so
+    // that L t (t <= 2^15) fits an i32.
+    if (<u32>(L + 65535) > 131070) L = L > 0 ? 65535 : -65535;
     // Row H - 1 of M^d: H = 1: (M^d)_00; H = 2: (M^d)_10, (M^d)_11. L t / 2^7: Q12 x Q15 -> Q20.
     const w0 = load<u32>(meta);
     if (H == 1) {
-      si(meta, 1, addSat(gi(meta, 1), sat32((<i64>L * <i64>(w0 & 0xffff) + 64) >> 7)));
+      si(meta, 1, addSat(gi(meta, 1), (L * <i32>(w0 & 0xffff) + 64) >> 7));
     } else {
       const t10 = gi(meta, 5);
-      if (t10 != 0) si(meta, 1, addSat(gi(meta, 1), sat32((<i64>L * <i64>t10 + 64) >> 7)));
-      si(meta, 2, addSat(gi(meta, 2), sat32((<i64>L * <i64>(w0 >> 16) + 64) >> 7)));
+      if (t10 != 0) si(meta, 1, addSat(gi(meta, 1), (L * t10 + 64) >> 7));
+      si(meta, 2, addSat(gi(meta, 2), (L * <i32>(w0 >> 16) + 64) >> 7));
     }
   }
 }

@@ -27,19 +27,20 @@ export function readoutStepQ28(err: usize, om: usize, kb: i32): void {
     const kc = BLOCK_K;
     const half = sh > 0 ? 1 << (sh - 1) : 0;
     const row = <usize>(k * N_TOP) << 1;
-    // Row k of V (q < n_L), then c_k (q = n_L, the bias column).
-    let hi = G_V + row, lo = G_VLO + row;
+    const lim = CLIP << 16;
+    // Row k of V (q < n_L), then c_k (q = n_L, the bias column); V's residual is at hi + dlo.
+    let hi = G_V + row;
+    const dlo = G_VLO - G_V;
     const end = om + (<usize>N_TOP << 2);
-    for (let p = om; p < end; p += 4, hi += 2, lo += 2) stepQ28(hi, lo, kc * load<i32>(p), half, sh);
-    stepQ28(G_C + (<usize>k << 1), G_CLO + (<usize>k << 1), kc * load<i32>(end), half, sh);
+    for (let p = om; p < end; p += 4, hi += 2) stepQ28(hi, hi + dlo, kc * load<i32>(p), half, sh, lim);
+    stepQ28(G_C + (<usize>k << 1), G_CLO + (<usize>k << 1), kc * load<i32>(end), half, sh, lim);
   }
 }
 
-/** One Q28 weight (i16 hi << 16 + i16 lo) minus (x + half) >> sh, clipped (readoutStepQ28). */
+/** One Q28 weight (i16 hi << 16 + i16 lo) minus (x + half) >> sh, clipped to lim = CLIP 2^16 (readoutStepQ28). */
 // @ts-ignore: decorator
-@inline function stepQ28(hi: usize, lo: usize, x: i32, half: i32, sh: i32): void {
+@inline function stepQ28(hi: usize, lo: usize, x: i32, half: i32, sh: i32, lim: i32): void {
   if (x == 0) return;
-  const lim = CLIP << 16;
   // |x| < 2^29 and |w| <= CLIP 2^16 < 2^31: the difference fits an i32 before the clip.
   let w = (<i32>load<i16>(hi) << 16) + <i32>load<i16>(lo) - ((x + half) >> sh);
   if (w > lim) w = lim;

@@ -3,9 +3,9 @@
 // deliberate, and are edited here only.
 
 /** The boot self-test's CRC-32 (assembly/selftest.ts) that firmware and host compare against. */
-export const SELF_TEST_CHECKSUM = 0x28c70fa4;
+export const SELF_TEST_CHECKSUM = 0x8b0a545f;
 /** version(): major << 16 | minor (assembly/index.ts). */
-export const CORE_VERSION = 0x00010004;
+export const CORE_VERSION = 0x00010005;
 /** HELLO's coreVersion: major << 8 | minor. */
 export const HELLO_CORE_VERSION = ((CORE_VERSION >> 16) << 8) | (CORE_VERSION & 0xff);
 /** How the CLI prints it: "1.1". */
