@@ -15,6 +15,7 @@ import { LEARNING_SEEDS, learningRows, learningTable } from './learning.ts';
 import { fmt, int, renderTable, type Table } from './table.ts';
 import { DEFAULT_TIMING, timePerStep } from './timing.ts';
 import { BENCH_CONFIGS, describe, firingRates, makeCore, makeReference, SPIKE_P, TARGET_AMP, TARGET_PERIOD, Workload, type BenchConfig } from './workload.ts';
+import type { CoreConfig } from '../host/core/config.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..');

@@ -19,7 +19,10 @@
 // confirmed, so its count can only be one ahead), its ACTUATOR_FRAME lost on the way. Replies come in
 // order, so that ACK also drains the answers to the earlier copies. An ACTUATOR_FRAME is valid only
 // for the step in flight, once, after an intact copy of its SENSOR_FRAME went out in a session opened
-// by an acknowledged START; any other is counted (must be 0).
+// by an acknowledged START; any other is counted (must be 0). One exception is counted apart: when
+// the copies ran out (a device stalled for longer than the retransmissions last) the host resyncs
+// (HELLO, START), and the device, once it runs again, still answers the intact copy it had in its
+// buffer, before its HELLO reply: that late answer to a valid command is a late actuator frame.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Rng } from '../../sims/random.ts';
 import { networkConfig } from '../../sims/loop/controllers.ts';
@@ -70,6 +73,13 @@ export interface SoakOptions {
    * and cut loses the learned state and must be counted as a loss.
    */
   forgetStore?: boolean;
+  /**
+   * Testing the soak itself: stop the device process (SIGSTOP) for stallMs at every stallEvery-th
+   * step, just before its SENSOR_FRAME goes out, so that the retransmissions run out (a device busy
+   * elsewhere, or a host machine under load): the soak must resync and count the late answer as late.
+   */
+  stallEvery?: number;
+  stallMs?: number;
   onProgress?: (p: SoakProgress) => void;
   /** One line per fault and recovery (verbose). */
   log?: (line: string) => void;
@@ -102,6 +112,8 @@ export interface SoakResult {
   outageMaxMs: PerKind;
   /** ACTUATOR_FRAMEs that answer no valid SENSOR_FRAME (must be 0). */
   invalidActuatorFrames: number;
+  /** ACTUATOR_FRAMEs that answer an intact SENSOR_FRAME of a step the host had given up on (resync), before the device's HELLO reply: late, not invalid; the host does not apply them. */
+  lateActuatorFrames: number;
   /** Restarts, silences and unplugs after which the device's state was not the one it must have (must be 0). */
   learnedStateLosses: number;
   /** Silences after which no watchdog ERROR and safe TELEMETRY came (must be 0). */
@@ -181,6 +193,10 @@ class Soak {
   private sessionOpen = false;
   private deviceStep = 0;
   private cur = { step: -1, intact: false, answered: false, sentAt: 0, u: null as number[] | null };
+  /** During a resync until the device's HELLO reply: the step the host gave up on. */
+  private abandoned: { step: number; intact: boolean; answered: boolean } | null = null;
+  /** stallEvery: the step count at the last stall. */
+  private stalledAt = -1;
   private wait: { mode: 'lean' | 'acked'; seq: number; resolve: (r: Reply) => void } | null = null;
   /** The last step was answered by the ACTUATOR_FRAME of its first copy (saves and faults wait for one: the exchange is drained and lastValidCommandAt exact). */
   private lastStepAnswered = false;
@@ -221,7 +237,7 @@ class Soak {
     this.r = {
       target: o.target, device: '', seed: this.seed, steps: 0, pdOnlySteps: 0, seconds: 0, stepsPerSecond: 0,
       faults: perKind(), recoveries: perKind(), outageMaxMs: perKind(),
-      invalidActuatorFrames: 0, learnedStateLosses: 0, watchdogMisses: 0, watchdogLatencyMaxMs: 0, watchdogMs: this.watchdogMs, watchdogTrips: 0,
+      invalidActuatorFrames: 0, lateActuatorFrames: 0, learnedStateLosses: 0, watchdogMisses: 0, watchdogLatencyMaxMs: 0, watchdogMs: this.watchdogMs, watchdogTrips: 0,
       saves: 0, stateChecks: 0, retransmits: 0, resyncs: 0, rejectedFrames: 0, deviceBoots: 0, plantRestarts: 0, trackingRms: NaN, trackingRmsWorst: NaN,
       snapshotBytes: 0, rssStartBytes: 0, rssEndBytes: 0, interrupted: false,
     };
@@ -375,6 +391,13 @@ class Soak {
         const c = this.cur;
         const ok = this.sessionOpen && m.step === c.step && c.intact && !c.answered && m.values.length === this.nOut && m.values.every((v) => v >= -U_LIMIT && v <= U_LIMIT);
         if (!ok) {
+          const a = this.abandoned;
+          if (a && m.step === a.step && a.intact && !a.answered && m.values.length === this.nOut && m.values.every((v) => v >= -U_LIMIT && v <= U_LIMIT)) {
+            a.answered = true;
+            this.r.lateActuatorFrames++;
+            this.log(`late ACTUATOR_FRAME step ${m.step}: the answer to an intact copy, after the host resynced (not applied)`);
+            return;
+          }
           this.r.invalidActuatorFrames++;
           this.log(`INVALID ACTUATOR_FRAME step ${m.step} [${m.values.join(', ')}] (step in flight ${c.step}, intact ${c.intact}, answered ${c.answered}, session ${this.sessionOpen ? 'open' : 'closed'})`);
           return;
@@ -451,6 +474,11 @@ class Soak {
 
   private async step(): Promise<void> {
     const values = this.plant.values();
+    const every = this.o.stallEvery;
+    if (every && this.r.steps % every === every - 1 && this.stalledAt !== this.r.steps) {
+      this.stalledAt = this.r.steps; // once per step: a resync retries the same step
+      this.target.pause(this.o.stallMs ?? 1000);
+    }
     const x = await this.exchange(values);
     this.wire.disarm();
     if (!x.ok) {
@@ -481,8 +509,13 @@ class Soak {
     if (!this.target.alive) throw this.deviceGone();
     this.r.resyncs++;
     this.log(`resync (${why})`);
+    this.abandoned = { step: this.cur.step, intact: this.cur.intact, answered: this.cur.answered };
     this.sessionOpen = false;
-    await this.hello();
+    try {
+      await this.hello(); // the device answers in order: an answer to the abandoned step comes before this
+    } finally {
+      this.abandoned = null;
+    }
     await this.startSession();
   }
 

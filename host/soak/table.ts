@@ -40,6 +40,7 @@ export function soakTable(results: SoakResult[]): string {
     ['recoveries (back to valid actuator frames)', ...col((r) => `${int(sum(r, r.recoveries))} of ${int(sum(r, r.faults))}`)],
     ['longest outage: byte fault / reset / cut (ms)', ...col((r) => [Math.max(r.outageMaxMs.corrupt, r.outageMaxMs.drop), r.outageMaxMs.reset, r.outageMaxMs.cut].map((v) => int(v)).join(' / '))],
     ['actuator frames without a valid command (must be 0)', ...col((r) => int(r.invalidActuatorFrames))],
+    ['late actuator frames (answers to a step given up on, after a resync)', ...col((r) => int(r.lateActuatorFrames))],
     ['learned-state losses (must be 0)', ...col((r) => int(r.learnedStateLosses))],
     ['silences without the watchdog (must be 0)', ...col((r) => int(r.watchdogMisses))],
     ['watchdog latency max (ms)', ...col((r) => ms(r.watchdogLatencyMaxMs))],

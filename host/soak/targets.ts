@@ -107,6 +107,16 @@ export class SoakTarget {
   }
 
   /** Empties the store folder (between processes only). */
+  /** Stops the device process for ms (SIGSTOP, then SIGCONT): a device that stalls (testing the soak). */
+  pause(ms: number): void {
+    if (!this.alive) return;
+    const child = this.child!;
+    child.kill('SIGSTOP');
+    setTimeout(() => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGCONT');
+    }, ms).unref?.();
+  }
+
   wipeStore(): void {
     if (this.alive) throw new Error(`${this.name} device: the store is in use`);
     rmSync(this.storeDir, { recursive: true, force: true });

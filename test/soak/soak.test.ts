@@ -67,6 +67,18 @@ if (socat) {
     process.stdout.write(`\n  soak of ${out.results.map((x) => x.target).join(' and ')}: ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
   });
 
+  test('a device that stalls past the retransmissions: the host resyncs, and the answer that comes late is late, not invalid', async () => {
+    // No faults (the first is 10^9 steps away): only the stalls, 700 ms each, longer than the six
+    // copies of a SENSOR_FRAME take (50 ms each).
+    const r = await runSoak({ target: native ? 'native' : 'virtual', steps: 900, faultEvery: 1e9, saveEvery: 400, seed: 3, stallEvery: 300, stallMs: 700 });
+    assert.is(r.steps, 900);
+    assert.ok(r.resyncs >= 2, `resyncs ${r.resyncs}`);
+    assert.ok(r.lateActuatorFrames >= 1 && r.lateActuatorFrames <= r.resyncs, `late ${r.lateActuatorFrames} of ${r.resyncs} resyncs`);
+    assert.is(r.invalidActuatorFrames, 0);
+    assert.is(r.learnedStateLosses, 0);
+    assert.equal(soakFailures(r), []);
+  });
+
   test('the soak notices lost learned state (a device whose store is emptied before every restart)', async () => {
     const r = await runSoak({ target: native ? 'native' : 'virtual', steps: 1500, faultEvery: 150, saveEvery: 500, seed: 3, forgetStore: true });
     assert.ok(r.faults.reset >= 1 && r.faults.cut >= 1, JSON.stringify(r.faults));
