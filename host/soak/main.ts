@@ -37,7 +37,7 @@ function soakProgram(run: (f: Flags) => Promise<number>): Command {
       'the closed loop of arm2 (plant, PD and features on the host, the learner on the device) against the virtual device and the native firmware over socat ptys, ' +
         'with seeded faults: byte corruption and drops on the wire (either way), host silence (the watchdog must put the actuators safe), unplug/replug of the port, ' +
         'device reset (SIGKILL and restart on its store) and a snapshot save cut at a random byte (the store must keep the old or the new state). ' +
-        'Prints steps, faults of each kind, recoveries, actuator frames sent without a valid command (must be 0), learned-state losses (must be 0), ' +
+        'Prints steps, faults of each kind, recoveries, actuator frames sent without a valid command (must be 0), late ones (the answer to a step the host gave up on and resynced), learned-state losses (must be 0), ' +
         'the watchdog latency max and host memory at start and end',
     )
     .requiredOption('--steps <n>', 'control steps per target (integer >= 1)', integer('--steps', 1))
