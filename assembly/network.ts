@@ -15,6 +15,14 @@ const SPIKES: usize = memory.data(2 * 132, 16); // u16
 const ACTIVE: usize = memory.data(2 * 132, 16); // u16
 const AVAL: usize = memory.data(4 * 132, 16);
 
+/** e^_q <- a e^_q + (1 - a) p_q at pe (i16 Q12), rounded; returns the new e^_q. */
+// @ts-ignore: decorator
+@inline function inputTraceStep(pe: usize, v: i32): i32 {
+  const u = (A * <i32>load<i16>(pe) + ONE_MINUS_A * v + 16384) >> 15;
+  store<i16>(pe, <i16>u);
+  return u;
+}
+
 /** Inputs are clamped to the Q12 range of +-8 (what an i16 can hold). */
 // @ts-ignore: decorator
 @inline function clampInput(x: i32): i32 {
@@ -58,8 +66,7 @@ export function forward(input: usize): void {
         // Spikes of a LIF/ALIF layer: every value is 0 or exactly 1.0.
         for (; from < end; from += 4, pe += 2) {
           const v = load<i32>(from);
-          const u = (A * <i32>load<i16>(pe) + ONE_MINUS_A * v + 16384) >> 15;
-          store<i16>(pe, <i16>u);
+          const u = inputTraceStep(pe, v);
           mx |= u ^ (u >> 31);
           if (v != 0) { store<u16>(SPIKES + (<usize>nS << 1), pe - ep); nS++; }
         }
@@ -69,8 +76,7 @@ export function forward(input: usize): void {
       for (; from < end; from += 4, qb += 2) {
         const v = load<i32>(from);
         if (rows) {
-          const u = (A * <i32>load<i16>(pe) + ONE_MINUS_A * v + 16384) >> 15;
-          store<i16>(pe, <i16>u);
+          const u = inputTraceStep(pe, v);
           pe += 2;
           mx |= u ^ (u >> 31);
         } else {

@@ -389,10 +389,11 @@ class Soak {
     switch (m.type) {
       case 'ACTUATOR_FRAME': {
         const c = this.cur;
-        const ok = this.sessionOpen && m.step === c.step && c.intact && !c.answered && m.values.length === this.nOut && m.values.every((v) => v >= -U_LIMIT && v <= U_LIMIT);
+        const wellFormed = m.values.length === this.nOut && m.values.every((v) => v >= -U_LIMIT && v <= U_LIMIT);
+        const ok = this.sessionOpen && m.step === c.step && c.intact && !c.answered && wellFormed;
         if (!ok) {
           const a = this.abandoned;
-          if (a && m.step === a.step && a.intact && !a.answered && m.values.length === this.nOut && m.values.every((v) => v >= -U_LIMIT && v <= U_LIMIT)) {
+          if (a && m.step === a.step && a.intact && !a.answered && wellFormed) {
             a.answered = true;
             this.r.lateActuatorFrames++;
             this.log(`late ACTUATOR_FRAME step ${m.step}: the answer to an intact copy, after the host resynced (not applied)`);
